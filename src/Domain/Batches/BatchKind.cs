@@ -1,0 +1,7 @@
+namespace BatchEmbed.Domain.Batches;
+
+public enum BatchKind
+{
+    Embedding,
+    Completion,
+}

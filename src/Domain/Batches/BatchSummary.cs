@@ -1,0 +1,80 @@
+namespace BatchEmbed.Domain.Batches;
+
+/// <summary>
+/// Everything known about one batch, keyed by our batch id. Immutable: <see cref="MoveTo"/> returns the next value and
+/// refuses illegal moves, so the entity that holds it can never record an impossible history.
+/// </summary>
+public sealed record BatchSummary
+{
+    public required string BatchId { get; init; }
+
+    public required BatchKind Kind { get; init; }
+
+    public required string Collection { get; init; }
+
+    public required string Fingerprint { get; init; }
+
+    public required string Model { get; init; }
+
+    public required string Endpoint { get; init; }
+
+    /// <summary>Where the batch input file is kept (a blob path).</summary>
+    public required string InputPath { get; init; }
+
+    public BatchStatus Status { get; init; } = BatchStatus.Planned;
+
+    public string? ProviderBatchId { get; init; }
+
+    public string? InputFileId { get; init; }
+
+    public string? OutputFileId { get; init; }
+
+    public string? ErrorFileId { get; init; }
+
+    public int Requests { get; init; }
+
+    public long Tokens { get; init; }
+
+    public RequestCounts? Counts { get; init; }
+
+    public long? ActualInputTokens { get; init; }
+
+    public long? ActualOutputTokens { get; init; }
+
+    public decimal EstimatedUsd { get; init; }
+
+    public decimal? ActualUsd { get; init; }
+
+    public int Attempt { get; init; } = 1;
+
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    public DateTimeOffset? TerminalAt { get; init; }
+
+    public DateTimeOffset? IngestedAt { get; init; }
+
+    /// <summary>The next value, with timestamps set; throws <see cref="InvalidBatchTransitionException"/> on an illegal move.</summary>
+    public BatchSummary MoveTo(BatchStatus next, DateTimeOffset at)
+    {
+        BatchTransitions.EnsureCanMove(BatchId, Status, next);
+        if (next == Status)
+        {
+            return this;
+        }
+
+        return this with
+        {
+            Status = next,
+            UpdatedAt = at,
+            SubmittedAt = next == BatchStatus.Submitted ? at : SubmittedAt,
+            TerminalAt = BatchTransitions.IsTerminal(next) ? at : TerminalAt,
+            IngestedAt = next == BatchStatus.Ingested ? at : IngestedAt,
+        };
+    }
+}

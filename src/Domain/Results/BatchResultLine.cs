@@ -1,0 +1,16 @@
+namespace BatchEmbed.Domain.Results;
+
+/// <summary>One line of a batch output or error file.</summary>
+/// <param name="Embeddings">The vectors of an embeddings response, in input order (one per input).</param>
+/// <param name="Content">The first choice's message content of a chat response.</param>
+public sealed record BatchResultLine(
+    long LineNumber,
+    ResultLineKind Kind,
+    string? CustomId,
+    int? StatusCode,
+    IReadOnlyList<float[]> Embeddings,
+    string? Content,
+    string? ErrorCode,
+    string? ErrorMessage,
+    long PromptTokens,
+    long CompletionTokens);

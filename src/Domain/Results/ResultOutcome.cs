@@ -1,0 +1,11 @@
+namespace BatchEmbed.Domain.Results;
+
+public enum ResultOutcome
+{
+    Ok,
+    Failed,
+    Missing,
+    Duplicate,
+    Unexpected,
+    Malformed,
+}
