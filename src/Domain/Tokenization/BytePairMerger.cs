@@ -15,7 +15,7 @@ internal static class BytePairMerger
         return piece.Length <= HeapThreshold ? MergeLinear(piece, ranks, ends) : MergeHeap(piece, ranks, ends);
     }
 
-    private static int MergeLinear(ReadOnlySpan<byte> piece, RankTable ranks, Span<int> ends)
+    internal static int MergeLinear(ReadOnlySpan<byte> piece, RankTable ranks, Span<int> ends)
     {
         int n = piece.Length;
         Span<int> starts = stackalloc int[n + 1];
@@ -75,7 +75,7 @@ internal static class BytePairMerger
         return i + 3 < count ? ranks.RankOf(piece[starts[i]..starts[i + 3]]) : RankTable.NoRank;
     }
 
-    private static int MergeHeap(ReadOnlySpan<byte> piece, RankTable ranks, Span<int> ends)
+    internal static int MergeHeap(ReadOnlySpan<byte> piece, RankTable ranks, Span<int> ends)
     {
         int n = piece.Length;
         var next = new int[n];

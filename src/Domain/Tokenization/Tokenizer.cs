@@ -75,7 +75,7 @@ public sealed class Tokenizer
 
     public byte[] DecodeBytes(ReadOnlySpan<int> tokens)
     {
-        var buffer = new ArrayBufferWriter<byte>(tokens.Length * 4);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(16, tokens.Length * 4));
         foreach (int token in tokens)
         {
             if (!_ranks.IsValidRank(token))
