@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace BatchEmbed.Bench;
+
+/// <summary>
+/// <c>make-text FILE MB</c> · <c>tokenizer FILE</c> · <c>planner LINES</c> · <c>reader LINES DIMS</c>.
+/// Each prints one JSON object on its last line so bench/run.sh can compare runs in the same invocation.
+/// </summary>
+internal static class BenchApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS");
+            return 2;
+        }
+
+        switch (args[0])
+        {
+            case "make-text":
+                TokenizerBench.MakeText(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+                return 0;
+            case "tokenizer":
+                TokenizerBench.Run(args[1]);
+                return 0;
+            case "planner":
+                await PlannerBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+                return 0;
+            case "reader":
+                await ReaderBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
+                return 2;
+        }
+    }
+
+    public static string Json(params (string Key, object Value)[] fields) =>
+        "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":" + (f.Value is string s ? $"\"{s}\"" : Convert.ToString(f.Value, CultureInfo.InvariantCulture)))) + "}";
+}

@@ -1,0 +1,3 @@
+using BatchEmbed.Bench;
+
+return await BenchApp.RunAsync(args);

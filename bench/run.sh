@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the benchmarks in one invocation and prints each result as a JSON line (recorded in bench/RESULTS.md).
+#   bench/run.sh [tokenizer|planner|reader|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+dotnet build bench/Bench -c Release -nologo -v q >/dev/null
+bench() { dotnet bench/Bench/bin/Release/net10.0/BatchEmbed.Bench.dll "$@"; }
+mkdir -p bench/out
+
+if [[ $what == all || $what == tokenizer ]]; then
+  (cd bench/tiktoken-node && npm ci --no-audit --no-fund --silent)
+  [ -f bench/out/text.txt ] || bench make-text bench/out/text.txt 20
+  ours=$(bench tokenizer bench/out/text.txt)
+  ref=$(node bench/tiktoken-node/bench.mjs bench/out/text.txt)
+  echo "$ours"; echo "$ref"
+  for enc in cl100k_base o200k_base; do
+    a=$(grep "\"$enc\"" <<<"$ours" | sed -E 's/.*"mbPerSec":([0-9.]+).*/\1/')
+    b=$(grep "\"$enc\"" <<<"$ref" | sed -E 's/.*"mbPerSec":([0-9.]+).*/\1/')
+    ta=$(grep "\"$enc\"" <<<"$ours" | sed -E 's/.*"tokens":([0-9]+).*/\1/')
+    tb=$(grep "\"$enc\"" <<<"$ref" | sed -E 's/.*"tokens":([0-9]+).*/\1/')
+    echo "{\"bench\":\"tokenizer-ratio\",\"encoding\":\"$enc\",\"ratio\":$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", a/b}'),\"tokensAgree\":$([ "$ta" = "$tb" ] && echo true || echo false)}"
+  done
+fi
+[[ $what == all || $what == planner ]] && bench planner 1000000
+[[ $what == all || $what == reader ]] && bench reader 50000 1536
+exit 0

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, runs every test project, and ends with one line: "N passed, N failed, N skipped".
+# Soak and stress suites carry [Trait("Category","Stress")] and run only from bench/stress.sh.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# What the tests need beyond the .NET SDK: nothing yet (the reference-tokenizer vectors are committed).
+# Later suites add their installs here (npm packages under tools/, Debian packages), each idempotent.
+
+if ! dotnet build BatchEmbed.slnx -c Release -nologo -v q 2>&1 | tee -a "$log"; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test BatchEmbed.slnx -c Release --no-build -nologo --filter "Category!=Stress" 2>&1 | tee -a "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-assembly lines: "Passed!  - Failed: 0, Passed: 86, Skipped: 0, Total: 86, ..."
+read -r passed failed skipped < <(
+  grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
+    awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the test host itself failed (a crash or timeout) without reporting a failed test
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
