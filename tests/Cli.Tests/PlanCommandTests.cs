@@ -57,7 +57,7 @@ public sealed class PlanCommandTests : IDisposable
         string corpus = await Corpus(10, 0, 0);
         CliRun run = await CliRun.Of("plan", "--corpus", corpus, "--out", Path.Combine(_dir, "o"));
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("Total (1 batches)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Total (1 batch)", run.Output, StringComparison.Ordinal);
         Assert.Contains("at the batch price", run.Output, StringComparison.Ordinal);
     }
 

@@ -67,7 +67,7 @@ internal static class PlanCommand
         }
 
         intake.CopyInto(plan);
-        string what = $"{plan.Batches.Count} batch(es), {plan.Tokens:N0} tokens of {settings.Target.Model}";
+        string what = $"{plan.Batches.Count} {(plan.Batches.Count == 1 ? "batch" : "batches")}, {plan.Tokens:N0} tokens of {settings.Target.Model}";
         BudgetDecision decision = BudgetGate.Check(plan.EstimatedUsd, budget, 0m, what);
         var report = new PlanReport(plan, settings, decision, sink.DirectoryPath);
         await output.WriteAsync(asJson ? report.ToJson() : report.ToTable());

@@ -32,7 +32,7 @@ internal sealed class PlanReport(BatchPlan plan, EmbeddingPlanSettings settings,
         }
 
         sb.AppendLine(new string('-', 91));
-        sb.AppendLine(string.Format(s_inv, Row, $"Total ({plan.Batches.Count} batches)", plan.Requests.ToString("N0", s_inv), plan.Inputs.ToString("N0", s_inv), plan.Tokens.ToString("N0", s_inv), Size(plan.Bytes), BudgetGate.Usd(plan.EstimatedUsd)));
+        sb.AppendLine(string.Format(s_inv, Row, $"Total ({plan.Batches.Count} {(plan.Batches.Count == 1 ? "batch" : "batches")})", plan.Requests.ToString("N0", s_inv), plan.Inputs.ToString("N0", s_inv), plan.Tokens.ToString("N0", s_inv), Size(plan.Bytes), BudgetGate.Usd(plan.EstimatedUsd)));
         sb.AppendLine();
         sb.AppendLine(s_inv, $"Items:  {plan.ItemsPlanned:N0} planned ({plan.ItemsChunked:N0} split into chunks), {plan.ItemsSkippedEmpty:N0} skipped for empty text, {plan.ErrorCount:N0} rejected");
         string tier = plan.Tier == PriceTier.Batch ? "batch" : "standard";
