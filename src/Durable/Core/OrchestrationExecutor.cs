@@ -35,9 +35,12 @@ internal sealed partial class OrchestrationExecutor : TaskOrchestrationContext
     private bool _preserveEvents;
     private bool _finished;
 
-    public OrchestrationExecutor(ITaskOrchestrator orchestrator, TaskName name, string instanceId, ILoggerFactory? loggerFactory = null)
+    private readonly TimeSpan _maxTimer;
+
+    public OrchestrationExecutor(ITaskOrchestrator orchestrator, TaskName name, string instanceId, ILoggerFactory? loggerFactory = null, TimeSpan? maximumTimerInterval = null)
     {
         _orchestrator = orchestrator;
+        _maxTimer = maximumTimerInterval ?? TimeSpan.FromDays(3);
         Name = name;
         InstanceId = instanceId;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
@@ -393,8 +396,24 @@ internal sealed partial class OrchestrationExecutor : TaskOrchestrationContext
 
     public override Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken)
     {
-        int id = NextId();
         DateTime at = fireAt.Kind == DateTimeKind.Local ? fireAt.ToUniversalTime() : DateTime.SpecifyKind(fireAt, DateTimeKind.Utc);
+        return at - _now > _maxTimer ? ChainedTimer(at, cancellationToken) : SingleTimer(at, cancellationToken);
+    }
+
+    // Timers longer than the maximum interval become a chain, each link at most that long (visible in the history).
+    private async Task ChainedTimer(DateTime fireAt, CancellationToken cancellationToken)
+    {
+        while (fireAt - _now > _maxTimer)
+        {
+            await SingleTimer(_now + _maxTimer, cancellationToken);
+        }
+
+        await SingleTimer(fireAt, cancellationToken);
+    }
+
+    private Task<object?> SingleTimer(DateTime at, CancellationToken cancellationToken)
+    {
+        int id = NextId();
         Add(new OrchestratorAction(id, ActionKind.CreateTimer, string.Empty) { FireAt = at });
         var open = new OpenTask<object?>(string.Empty, id);
         _open[id] = open;
