@@ -32,7 +32,8 @@ public sealed record TaskFailureDetails(
         ArgumentNullException.ThrowIfNull(ex);
         if (ex is TaskFailedException tfe)
         {
-            return tfe.FailureDetails;
+            // As in the SDK: the orchestration's failure is the TaskFailedException, wrapping the task's own failure.
+            return new TaskFailureDetails(typeof(TaskFailedException).FullName!, tfe.Message, includeStack ? tfe.StackTrace : null, tfe.FailureDetails);
         }
 
         return new TaskFailureDetails(

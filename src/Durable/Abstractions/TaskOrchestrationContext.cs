@@ -52,13 +52,15 @@ public abstract class TaskOrchestrationContext
         Task<T> evt = WaitForExternalEvent<T>(eventName, cts.Token);
         Task timer = CreateTimer(timeout, cts.Token);
         Task winner = await Task.WhenAny(evt, timer);
+        // Cancel synchronously: CancelAsync would resume this method off the orchestration thread.
+#pragma warning disable CA1849
+        cts.Cancel();
+#pragma warning restore CA1849
         if (winner == evt)
         {
-            await cts.CancelAsync();
             return await evt;
         }
 
-        await cts.CancelAsync();
         throw new TimeoutException($"Event '{eventName}' was not received within {timeout}.");
     }
 

@@ -36,6 +36,8 @@ internal sealed partial class OrchestrationExecutor
 
     private abstract class EventWaiter
     {
+        public abstract bool IsDone { get; }
+
         public abstract bool TryDeliver(string? json);
     }
 
@@ -44,6 +46,8 @@ internal sealed partial class OrchestrationExecutor
         private readonly TaskCompletionSource<T> _tcs = new();
 
         public Task<T> Task => _tcs.Task;
+
+        public override bool IsDone => _tcs.Task.IsCompleted;
 
         public override bool TryDeliver(string? json) => !_tcs.Task.IsCompleted && _tcs.TrySetResult(DataConverter.Deserialize<T>(json)!);
 

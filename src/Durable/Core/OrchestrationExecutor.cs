@@ -280,7 +280,7 @@ internal sealed partial class OrchestrationExecutor : TaskOrchestrationContext
     {
         if (_finished || _userTask is null || !_userTask.IsCompleted)
         {
-            if (!_finished && _userTask is not null && !_userTask.IsCompleted && _open.Count == 0 && _waiters.Values.All(s => s.Count == 0) && _entityCalls.Count == 0)
+            if (!_finished && _userTask is not null && !_userTask.IsCompleted && _open.Values.All(t => t.IsCancelled) && _waiters.Values.All(s => s.All(w => w.IsDone)) && _entityCalls.Count == 0)
             {
                 _finished = true;
                 _episode.Completion = CompletionKind.Failed;
