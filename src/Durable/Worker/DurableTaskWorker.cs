@@ -28,7 +28,7 @@ public sealed class DurableTaskWorker : BackgroundService
         _services = services;
         _loggerFactory = loggerFactory;
         _log = loggerFactory.CreateLogger("BatchEmbed.DurableTask.Worker");
-        WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+        WorkerId = WorkerIdentity.Create();
     }
 
     public string WorkerId { get; }
@@ -37,6 +37,12 @@ public sealed class DurableTaskWorker : BackgroundService
     {
         _store.WorkAvailable += Wake;
         Log.WorkerStarted(_log, WorkerId, "sqlite");
+        int released = await _store.ReleaseLocksAsync(owner => WorkerIdentity.IsDead(owner, WorkerId), stoppingToken);
+        if (released > 0)
+        {
+            Log.ReleasedDeadLocks(_log, released);
+        }
+
         try
         {
             using var activities = new ActivityDispatcher(_store, _registry, _options, _services, _log, WorkerId);
