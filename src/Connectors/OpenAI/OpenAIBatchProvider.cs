@@ -171,6 +171,13 @@ public sealed class OpenAIBatchProvider : IBatchProvider
         {
             throw Map(ex);
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // The SDK's retry policy gives up with every attempt's failure: the last one says what happened.
+            throw ex.InnerExceptions[^1] is ClientResultException last
+                ? Map(last)
+                : new BatchProviderException(BatchProviderErrorKind.Transient, ex.InnerExceptions[^1].Message, null, null, ex);
+        }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new BatchProviderException(BatchProviderErrorKind.Transient, "The provider did not answer in time.", null, null, ex);

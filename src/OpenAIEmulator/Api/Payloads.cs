@@ -6,7 +6,7 @@ namespace BatchEmbed.OpenAIEmulator.Api;
 /// <summary>The File and Batch objects as the OpenAPI contract defines them.</summary>
 internal static class Payloads
 {
-    public static JsonObject File(EmulatedFile f) => new()
+    public static JsonObject File(EmulatedFile f) => WithoutNulls(new JsonObject
     {
         ["id"] = f.Id,
         ["object"] = "file",
@@ -16,8 +16,18 @@ internal static class Payloads
         ["filename"] = f.Filename,
         ["purpose"] = f.Purpose,
         ["status"] = "processed",
-        ["status_details"] = null,
-    };
+    });
+
+    /// <summary>Fields the contract does not declare nullable are omitted when they have no value.</summary>
+    private static JsonObject WithoutNulls(JsonObject o)
+    {
+        foreach (string key in o.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList())
+        {
+            o.Remove(key);
+        }
+
+        return o;
+    }
 
     public static JsonObject Batch(EmulatedBatch b)
     {
@@ -57,6 +67,6 @@ internal static class Payloads
             },
             ["metadata"] = b.Metadata is null ? null : new JsonObject([.. b.Metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]),
         };
-        return o;
+        return WithoutNulls(o);
     }
 }
