@@ -7,8 +7,14 @@ cd "$(dirname "$0")"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# What the tests need beyond the .NET SDK: nothing yet (the reference-tokenizer vectors are committed).
-# Later suites add their installs here (npm packages under tools/, Debian packages), each idempotent.
+# What the tests need beyond the .NET SDK: Node.js and npm (a fresh machine has them), and the official Node openai
+# client, installed from its lockfile (the emulator's second-client round trip). Each install is idempotent.
+command -v node >/dev/null || { echo "Node.js is required (the emulator's second-client test)"; echo "0 passed, 1 failed"; exit 1; }
+if ! (cd tools/openai-node && npm ci --no-audit --no-fund --silent); then
+  echo "npm ci in tools/openai-node failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 if ! dotnet build BatchEmbed.slnx -c Release -nologo -v q 2>&1 | tee -a "$log"; then
   echo "build failed"
