@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in one invocation and prints each result as a JSON line (recorded in bench/RESULTS.md).
-#   bench/run.sh [tokenizer|planner|reader|durable|all]
+#   bench/run.sh [tokenizer|planner|reader|durable|emulator|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -25,4 +25,5 @@ fi
 [[ $what == all || $what == planner ]] && bench planner 1000000
 [[ $what == all || $what == reader ]] && bench reader 50000 1536
 [[ $what == all || $what == durable ]] && bench durable 10000
+[[ $what == all || $what == emulator ]] && bench emulator 50000
 exit 0

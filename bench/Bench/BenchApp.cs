@@ -12,7 +12,7 @@ internal static class BenchApp
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | durable FANOUT");
+            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | durable FANOUT | emulator LINES");
             return 2;
         }
 
@@ -29,6 +29,9 @@ internal static class BenchApp
                 return 0;
             case "durable":
                 await DurableBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+                return 0;
+            case "emulator":
+                await EmulatorBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
                 return 0;
             case "reader":
                 await ReaderBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
