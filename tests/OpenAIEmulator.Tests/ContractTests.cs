@@ -14,6 +14,7 @@ public sealed class ContractTests
     public async Task File_batch_list_delete_embedding_and_chat_responses_match_the_contract()
     {
         await using var emu = await EmulatorFixture.StartAsync();
+        await Expect(emu.Http.GetAsync("batches"), "ListBatchesResponse"); // empty
         string fileId = await emu.UploadAsync(LifecycleTests.Lines(10));
         await Expect(emu.Http.GetAsync($"files/{fileId}"), "OpenAIFile");
         await Expect(emu.Http.GetAsync("files"), "ListFilesResponse");

@@ -30,14 +30,19 @@ internal static class BatchesApi
             IEnumerable<EmulatedBatch> rest = after is null ? all : all.SkipWhile(b => b.Id != after).Skip(1);
             List<EmulatedBatch> remaining = [.. rest];
             List<EmulatedBatch> page = [.. remaining.Take(limit ?? 20)];
-            return Results.Json(new JsonObject
+            var list = new JsonObject
             {
                 ["object"] = "list",
                 ["data"] = new JsonArray([.. page.Select(b => (JsonNode)Payloads.Batch(b))]),
-                ["first_id"] = page.FirstOrDefault()?.Id,
-                ["last_id"] = page.LastOrDefault()?.Id,
                 ["has_more"] = remaining.Count > page.Count,
-            });
+            };
+            if (page.Count > 0)
+            {
+                list["first_id"] = page[0].Id;
+                list["last_id"] = page[^1].Id;
+            }
+
+            return Results.Json(list);
         });
         api.MapPost("/batches/{batchId}/cancel", (string batchId, EmulatorStore store) =>
         {
