@@ -1,0 +1,38 @@
+using BatchEmbed.Domain.Items;
+
+namespace BatchEmbed.Connectors.Items;
+
+/// <summary>
+/// The item store port. Updates are conditional so that concurrent and stale work cannot clobber newer state: items are
+/// claimed only while unclaimed, and results land only where the item's <c>batchId</c> still matches.
+/// </summary>
+public interface IItemStore
+{
+    /// <summary>Upserts by id; an item whose text (content hash) changed goes back to None so it is re-embedded.</summary>
+    Task<ImportResult> ImportAsync(string collection, IAsyncEnumerable<CorpusItem> items, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Items that need an embedding for <paramref name="fingerprint"/>, by id after <paramref name="afterId"/>: status None,
+    /// or Succeeded under another fingerprint. Pending (in flight) and Failed items are not returned.
+    /// </summary>
+    Task<ItemPage> FindUnembeddedAsync(string collection, string fingerprint, string? afterId, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>Claims items for a batch (status Pending); only items not claimed by another batch. Returns how many.</summary>
+    Task<int> MarkPendingAsync(string collection, IReadOnlyCollection<string> ids, string batchId, CancellationToken cancellationToken);
+
+    /// <summary>Marks items embedded, only where their batchId still is <paramref name="batchId"/>. Returns how many.</summary>
+    Task<int> MarkSucceededAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts items of <paramref name="batchId"/> back to None with the reason, or to Failed once they have had
+    /// <paramref name="maxAttempts"/> attempts. Returns (requeued, failed).
+    /// </summary>
+    Task<(int Requeued, int Failed)> RequeueAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string reason, int maxAttempts, CancellationToken cancellationToken);
+
+    /// <summary>Resets every item of the collection to None (seed 000's reset). Returns how many changed.</summary>
+    Task<int> ResetStatusesAsync(string collection, CancellationToken cancellationToken);
+
+    Task<IReadOnlyDictionary<ItemStatus, long>> CountByStatusAsync(string collection, CancellationToken cancellationToken);
+
+    Task<StoredItem?> GetAsync(string collection, string id, CancellationToken cancellationToken);
+}
