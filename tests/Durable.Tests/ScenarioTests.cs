@@ -258,6 +258,26 @@ public sealed class ScenarioTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_sub_orchestration_keeps_its_parent_across_continue_as_new()
+    {
+        await using var host = await TestHost.StartAsync(r => r
+            .AddOrchestratorFunc<int, string>("LoopingChild", (ctx, n) =>
+            {
+                if (n < 2)
+                {
+                    ctx.ContinueAsNew(n + 1);
+                    return Task.FromResult(string.Empty);
+                }
+
+                return Task.FromResult($"{ctx.Parent?.Name}/{ctx.Parent?.InstanceId}");
+            })
+            .AddOrchestratorFunc<object?, string>("ParentOfLoop", (ctx, _) => ctx.CallSubOrchestratorAsync<string>("LoopingChild", 0)));
+
+        OrchestrationMetadata m = await host.RunAsync("ParentOfLoop", instanceId: "loop-parent");
+        Assert.Equal("ParentOfLoop/loop-parent", m.ReadOutputAs<string>());
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_eternal_continue_as_new_loop_keeps_its_history_bounded_and_keeps_unprocessed_events()
     {
         await using var host = await TestHost.StartAsync(r => r

@@ -47,8 +47,6 @@ internal sealed class RankTable
 
     public int Count { get; }
 
-    public int MaxRank => _offsets.Length - 1;
-
     public ReadOnlySpan<byte> GetBytes(int rank) => _blob.AsSpan(_offsets[rank], _lengths[rank]);
 
     public bool IsValidRank(int rank) => rank >= 0 && rank < _offsets.Length && _lengths[rank] >= 0;

@@ -52,7 +52,7 @@ internal sealed class SqliteDurableTaskClient : DurableTaskClient
     }
 
     internal Task<InstanceCommandResult> SendAsync(string instanceId, HistoryEvent e, CancellationToken cancellation) =>
-        _store.SendToInstanceAsync(instanceId, e, false, cancellation);
+        _store.SendToInstanceAsync(instanceId, e, cancellation);
 
     public override Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
         Task.FromResult(_store.GetInstance(instanceId, getInputsAndOutputs));
@@ -120,7 +120,7 @@ internal sealed class SqliteDurableTaskClient : DurableTaskClient
         new(await _store.PurgeAsync(null, filter, cancellation));
 
     public override Task<IReadOnlyList<HistoryEvent>> GetOrchestrationHistoryAsync(string instanceId, CancellationToken cancellation = default) =>
-        Task.FromResult<IReadOnlyList<HistoryEvent>>(_store.GetHistory(instanceId));
+        Task.FromResult<IReadOnlyList<HistoryEvent>>(_store.ReadHistory(instanceId));
 
     private async Task Control(string instanceId, EventType type, string? reason, CancellationToken cancellation)
     {

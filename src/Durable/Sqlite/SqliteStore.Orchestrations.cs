@@ -19,7 +19,7 @@ internal sealed partial class SqliteStore
             long now = Ms(DateTime.UtcNow);
             string instanceId, executionId, name;
             OrchestrationRuntimeStatus status;
-            string? parentId, parentExecution;
+            string? parentId, parentExecution, parentName;
             int? parentTask;
             using (SqliteCommand lk = Command(c, tx,
                 """
@@ -29,7 +29,7 @@ internal sealed partial class SqliteStore
                     WHERE e.VisibleAt <= $now AND (i.LockedBy IS NULL OR i.LockExpiration < $now)
                       AND (i.RuntimeStatus <> 7 OR e.EventType IN ('ExecutionResumed', 'ExecutionTerminated'))
                     ORDER BY e.VisibleAt, e.SequenceNumber LIMIT 1)
-                RETURNING InstanceId, ExecutionId, Name, RuntimeStatus, ParentInstanceId, ParentExecutionId, ParentTaskId
+                RETURNING InstanceId, ExecutionId, Name, RuntimeStatus, ParentInstanceId, ParentExecutionId, ParentTaskId, ParentName
                 """,
                 ("$me", workerId), ("$exp", now + (long)Options.LockTimeout.TotalMilliseconds), ("$now", now)))
             using (SqliteDataReader r = lk.ExecuteReader())
@@ -46,6 +46,7 @@ internal sealed partial class SqliteStore
                 parentId = r.IsDBNull(4) ? null : r.GetString(4);
                 parentExecution = r.IsDBNull(5) ? null : r.GetString(5);
                 parentTask = r.IsDBNull(6) ? null : r.GetInt32(6);
+                parentName = r.IsDBNull(7) ? null : r.GetString(7);
             }
 
             var events = new List<(long, HistoryEvent)>();
@@ -66,16 +67,19 @@ internal sealed partial class SqliteStore
                 count = (int)(long)q.ExecuteScalar()!;
             }
 
-            return new OrchestrationWorkItem(instanceId, executionId, name, status, parentId, parentExecution, parentTask, events, count);
+            return new OrchestrationWorkItem(instanceId, executionId, name, status, parentId, parentExecution, parentName, parentTask, events, count);
         }, signal: false, cancellationToken);
     }
 
-    public List<HistoryEvent> ReadHistory(string instanceId, string executionId)
+    /// <summary>The history of one execution, oldest first; null means the instance's current execution.</summary>
+    public List<HistoryEvent> ReadHistory(string instanceId, string? executionId = null)
     {
         return Read(c =>
         {
             var list = new List<HistoryEvent>();
-            using SqliteCommand q = Command(c, null, "SELECT Event FROM History WHERE InstanceId = $id AND ExecutionId = $ex ORDER BY SequenceNumber", ("$id", instanceId), ("$ex", executionId));
+            using SqliteCommand q = Command(c, null,
+                "SELECT Event FROM History WHERE InstanceId = $id AND ExecutionId = COALESCE($ex, (SELECT ExecutionId FROM Instances WHERE InstanceId = $id)) ORDER BY SequenceNumber",
+                ("$id", instanceId), ("$ex", executionId));
             using SqliteDataReader r = q.ExecuteReader();
             while (r.Read())
             {
@@ -124,16 +128,8 @@ internal sealed partial class SqliteStore
                 Exec(c, tx, "DELETE FROM History WHERE InstanceId = $id", ("$id", w.InstanceId));
                 Exec(c, tx, "DELETE FROM NewTasks WHERE InstanceId = $id", ("$id", w.InstanceId));
                 executionId = Guid.NewGuid().ToString("N");
-                var started = new HistoryEvent(EventType.ExecutionStarted, -1, FromMs(now).UtcDateTime)
-                {
-                    Name = w.Name,
-                    Input = commit.ContinueAsNewInput,
-                    ExecutionId = executionId,
-                    InstanceId = w.InstanceId,
-                    ParentInstanceId = w.ParentInstanceId,
-                    ParentTaskId = w.ParentTaskId,
-                };
-                Enqueue(c, tx, w.InstanceId, executionId, started, now);
+                var next = new NewInstance(w.Name, w.InstanceId, commit.ContinueAsNewInput, null, w.ParentInstanceId, w.ParentExecutionId, w.ParentName, w.ParentTaskId);
+                Enqueue(c, tx, w.InstanceId, executionId, ExecutionStarted(next, executionId, now), now);
                 foreach (HistoryEvent carried in commit.CarriedEvents)
                 {
                     Enqueue(c, tx, w.InstanceId, null, carried, now);

@@ -78,29 +78,11 @@ internal sealed partial class SqliteStore
         });
     }
 
-    public List<HistoryEvent> GetHistory(string instanceId)
-    {
-        return Read(c =>
-        {
-            var list = new List<HistoryEvent>();
-            using SqliteCommand q = Command(c, null,
-                "SELECT h.Event FROM History h JOIN Instances i ON i.InstanceId = h.InstanceId AND i.ExecutionId = h.ExecutionId WHERE h.InstanceId = $id ORDER BY h.SequenceNumber",
-                ("$id", instanceId));
-            using SqliteDataReader r = q.ExecuteReader();
-            while (r.Read())
-            {
-                list.Add(HistoryEvent.FromJson(r.GetString(0)));
-            }
-
-            return list;
-        });
-    }
-
     public Task<bool> CreateInstanceAsync(NewInstance instance, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken) =>
         WriteAsync((c, tx) => CreateInstance(c, tx, instance, Ms(DateTime.UtcNow), tags), signal: true, cancellationToken);
 
     /// <summary>Queues a control or external event for an instance: NotFound, Gone (terminal) or Accepted.</summary>
-    public Task<InstanceCommandResult> SendToInstanceAsync(string instanceId, HistoryEvent e, bool allowWhenSuspendedOnly, CancellationToken cancellationToken)
+    public Task<InstanceCommandResult> SendToInstanceAsync(string instanceId, HistoryEvent e, CancellationToken cancellationToken)
     {
         return WriteAsync((c, tx) =>
         {

@@ -150,7 +150,13 @@ internal sealed partial class SqliteStore : IDisposable
             ("$in", n.Input), ("$pid", n.ParentInstanceId), ("$pex", n.ParentExecutionId), ("$pname", n.ParentName), ("$ptask", n.ParentTaskId),
             ("$tags", tags is null ? null : System.Text.Json.JsonSerializer.Serialize(tags)));
         DateTime startAt = n.StartAt ?? FromMs(nowMs).UtcDateTime;
-        var started = new HistoryEvent(EventType.ExecutionStarted, -1, FromMs(nowMs).UtcDateTime)
+        Enqueue(c, tx, n.InstanceId, executionId, ExecutionStarted(n, executionId, nowMs), Math.Max(nowMs, Ms(startAt)));
+        return true;
+    }
+
+    /// <summary>The first event of an execution, for a new instance and for ContinueAsNew alike.</summary>
+    internal static HistoryEvent ExecutionStarted(NewInstance n, string executionId, long nowMs) =>
+        new(EventType.ExecutionStarted, -1, FromMs(nowMs).UtcDateTime)
         {
             Name = n.Name,
             Input = n.Input,
@@ -161,9 +167,6 @@ internal sealed partial class SqliteStore : IDisposable
             ParentTaskId = n.ParentTaskId,
             ScheduledStartTime = n.StartAt,
         };
-        Enqueue(c, tx, n.InstanceId, executionId, started, Math.Max(nowMs, Ms(startAt)));
-        return true;
-    }
 
     internal static void DeleteInstanceRows(SqliteConnection c, SqliteTransaction tx, string instanceId)
     {

@@ -10,6 +10,7 @@ internal sealed record OrchestrationWorkItem(
     OrchestrationRuntimeStatus Status,
     string? ParentInstanceId,
     string? ParentExecutionId,
+    string? ParentName,
     int? ParentTaskId,
     IReadOnlyList<(long Sequence, HistoryEvent Event)> NewEvents,
     int HistoryCount);
