@@ -82,7 +82,7 @@ internal static class BatchValidator
 
                 if (endpoint == "/v1/embeddings")
                 {
-                    var tok = InferenceEngine.TokenizerFor(lineModel);
+                    var tok = InferenceEngine.TokenizerFor(lineModel, endpoint);
                     List<string> texts = InferenceEngine.EmbeddingInputs(body, tok);
                     inputs += texts.Count;
                     foreach (string text in texts)
@@ -97,7 +97,13 @@ internal static class BatchValidator
                 }
                 else
                 {
-                    tokens += InferenceEngine.TokenizerFor(lineModel).CountTokens(ChatResponder.PromptText(body));
+                    if (!body.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+                    {
+                        Add(errors, "missing_required_parameter", "Each chat request needs a non-empty messages array.", "body.messages", line);
+                        continue;
+                    }
+
+                    tokens += InferenceEngine.ChatPromptTokens(messages, InferenceEngine.TokenizerFor(lineModel, endpoint));
                 }
             }
             catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException)

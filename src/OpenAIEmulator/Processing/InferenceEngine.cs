@@ -12,8 +12,13 @@ internal static class InferenceEngine
 {
     private static readonly JsonWriterOptions s_writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static Tokenizer TokenizerFor(string model) =>
-        ModelEncodings.TryGetEncoding(model, out string? enc) ? Tokenizer.ForEncoding(enc) : Tokenizer.Cl100kBase;
+    /// <summary>
+    /// The model's encoding; for an unknown name (an Azure deployment, say) the endpoint's usual one: cl100k_base for
+    /// embeddings, o200k_base for chat. Validation and responses both use this, so enqueued tokens and usage agree.
+    /// </summary>
+    public static Tokenizer TokenizerFor(string model, string endpoint) =>
+        ModelEncodings.TryGetEncoding(model, out string? enc) ? Tokenizer.ForEncoding(enc)
+        : endpoint == "/v1/chat/completions" ? Tokenizer.O200kBase : Tokenizer.Cl100kBase;
 
     /// <summary>The inputs of an embeddings request as texts (token arrays are embedded by their decoded text).</summary>
     public static List<string> EmbeddingInputs(JsonElement body, Tokenizer tokenizer)
@@ -55,7 +60,7 @@ internal static class InferenceEngine
     public static long WriteEmbeddingsBody(Utf8JsonWriter w, JsonElement body)
     {
         string model = body.GetProperty("model").GetString()!;
-        Tokenizer tok = TokenizerFor(model);
+        Tokenizer tok = TokenizerFor(model, "/v1/embeddings");
         List<string> inputs = EmbeddingInputs(body, tok);
         int dims = EmbeddingModels.DefaultDimensions(model) ?? 1536;
         if (body.TryGetProperty("dimensions", out JsonElement d) && d.ValueKind == JsonValueKind.Number)
@@ -109,6 +114,10 @@ internal static class InferenceEngine
         return tokens;
     }
 
+    /// <summary>Prompt tokens of a chat request: 3 per message plus its content, plus 3 for the reply (OpenAI's accounting).</summary>
+    public static long ChatPromptTokens(JsonElement messages, Tokenizer tok) =>
+        3 + messages.EnumerateArray().Sum(x => 3 + tok.CountTokens(x.TryGetProperty("content", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty));
+
     /// <summary>Writes a chat completion body; returns (prompt, completion) tokens.</summary>
     public static (long Prompt, long Completion) WriteChatBody(Utf8JsonWriter w, JsonElement body, string id, long created)
     {
@@ -118,9 +127,9 @@ internal static class InferenceEngine
             throw new ArgumentException("'messages' must be a non-empty array");
         }
 
-        Tokenizer tok = ModelEncodings.TryGetEncoding(model, out string? enc) ? Tokenizer.ForEncoding(enc) : Tokenizer.O200kBase;
+        Tokenizer tok = TokenizerFor(model, "/v1/chat/completions");
         string content = ChatResponder.Respond(body);
-        long prompt = 3 + messages.EnumerateArray().Sum(x => 3 + tok.CountTokens(x.TryGetProperty("content", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty));
+        long prompt = ChatPromptTokens(messages, tok);
         long completion = tok.CountTokens(content);
         w.WriteStartObject();
         w.WriteString("id", id);
