@@ -34,4 +34,13 @@ public interface IBatchProvider
     Task<Stream> OpenFileAsync(string fileId, CancellationToken cancellationToken);
 
     Task DeleteFileAsync(string fileId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The synchronous embeddings API (full price), for providers that cannot batch embeddings. Vectors come back in
+    /// input order. <paramref name="model"/> is the deployment name on Azure.
+    /// </summary>
+    Task<SyncEmbeddings> EmbedAsync(string model, IReadOnlyList<string> inputs, int? dimensions, CancellationToken cancellationToken);
 }
+
+/// <summary>What one synchronous embeddings call returned.</summary>
+public sealed record SyncEmbeddings(IReadOnlyList<float[]> Vectors, long PromptTokens);

@@ -17,6 +17,18 @@ public interface IItemStore
     /// </summary>
     Task<ItemPage> FindUnembeddedAsync(string collection, string fingerprint, string? afterId, int pageSize, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Splits the items that need an embedding into consecutive id ranges of at most <paramref name="pageSize"/> items,
+    /// stopping after <paramref name="maxItems"/> items. Reads ids only.
+    /// </summary>
+    Task<IReadOnlyList<ItemRange>> PageUnembeddedAsync(string collection, string fingerprint, int pageSize, long? maxItems, CancellationToken cancellationToken);
+
+    /// <summary>Of <paramref name="ids"/>, those still claimed (Pending) by <paramref name="batchId"/>.</summary>
+    Task<IReadOnlySet<string>> ClaimedByAsync(string collection, IReadOnlyCollection<string> ids, string batchId, CancellationToken cancellationToken);
+
+    /// <summary>Every collection that has items, in name order.</summary>
+    Task<IReadOnlyList<string>> CollectionsAsync(CancellationToken cancellationToken);
+
     /// <summary>Claims items for a batch (status Pending); only items not claimed by another batch. Returns how many.</summary>
     Task<int> MarkPendingAsync(string collection, IReadOnlyCollection<string> ids, string batchId, CancellationToken cancellationToken);
 

@@ -156,12 +156,77 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         using SqliteCommand q = Cmd(c, null,
             $"""
             SELECT {Columns} FROM Items
-            WHERE Collection = $c AND Id > $after AND (Status = 0 OR (Status = 2 AND (Fingerprint IS NULL OR Fingerprint <> $fp)))
+            WHERE Collection = $c AND Id > $after AND {NeedsEmbedding}
             ORDER BY Id LIMIT $n
             """,
             ("$c", collection), ("$after", afterId ?? string.Empty), ("$fp", fingerprint), ("$n", pageSize));
         List<StoredItem> items = ReadAll(q);
         return Task.FromResult(new ItemPage(items, items.Count == pageSize ? items[^1].Id : null));
+    }
+
+    public Task<IReadOnlyList<ItemRange>> PageUnembeddedAsync(string collection, string fingerprint, int pageSize, long? maxItems, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        using SqliteConnection c = Open();
+        using SqliteCommand q = Cmd(c, null,
+            $"SELECT Id FROM Items WHERE Collection = $c AND {NeedsEmbedding} ORDER BY Id LIMIT $n",
+            ("$c", collection), ("$fp", fingerprint), ("$n", maxItems ?? long.MaxValue));
+        var pages = new List<ItemRange>();
+        using SqliteDataReader r = q.ExecuteReader();
+        string? after = null, last = null;
+        int count = 0;
+        while (r.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            last = r.GetString(0);
+            if (++count == pageSize)
+            {
+                pages.Add(new ItemRange(after, last, count));
+                after = last;
+                count = 0;
+            }
+        }
+
+        if (count > 0)
+        {
+            pages.Add(new ItemRange(after, last!, count));
+        }
+
+        return Task.FromResult<IReadOnlyList<ItemRange>>(pages);
+    }
+
+    public Task<IReadOnlySet<string>> ClaimedByAsync(string collection, IReadOnlyCollection<string> ids, string batchId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using SqliteConnection c = Open();
+        using SqliteCommand q = Cmd(c, null, "SELECT 1 FROM Items WHERE Collection = $c AND Id = $id AND BatchId = $b AND Status = 1",
+            ("$c", collection), ("$id", string.Empty), ("$b", batchId));
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string id in ids)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            q.Parameters["$id"].Value = id;
+            if (q.ExecuteScalar() is not null)
+            {
+                claimed.Add(id);
+            }
+        }
+
+        return Task.FromResult<IReadOnlySet<string>>(claimed);
+    }
+
+    public Task<IReadOnlyList<string>> CollectionsAsync(CancellationToken cancellationToken)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand q = Cmd(c, null, "SELECT DISTINCT Collection FROM Items ORDER BY Collection");
+        var names = new List<string>();
+        using SqliteDataReader r = q.ExecuteReader();
+        while (r.Read())
+        {
+            names.Add(r.GetString(0));
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(names);
     }
 
     public Task<int> MarkPendingAsync(string collection, IReadOnlyCollection<string> ids, string batchId, CancellationToken cancellationToken) =>
@@ -210,6 +275,9 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         using SqliteCommand q = Cmd(c, null, $"SELECT {Columns} FROM Items WHERE Collection = $c AND Id = $id", ("$c", collection), ("$id", id));
         return Task.FromResult(ReadAll(q).FirstOrDefault());
     }
+
+    /// <summary>None, or embedded under another fingerprint. Pending (in flight) and Failed items are left alone.</summary>
+    private const string NeedsEmbedding = "(Status = 0 OR (Status = 2 AND (Fingerprint IS NULL OR Fingerprint <> $fp)))";
 
     private const string Columns = "Collection, Id, Text, GroupKey, Metadata, ContentHash, Status, Fingerprint, BatchId, Attempts, LastError, UpdatedAt";
 

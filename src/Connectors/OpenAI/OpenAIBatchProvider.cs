@@ -6,6 +6,7 @@ using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Domain.Planning;
 using global::OpenAI;
 using global::OpenAI.Batch;
+using global::OpenAI.Embeddings;
 using global::OpenAI.Files;
 
 namespace BatchEmbed.Connectors.OpenAI;
@@ -21,6 +22,7 @@ public sealed class OpenAIBatchProvider : IBatchProvider
     private readonly OpenAIFileClient _files;
     private readonly BatchClient _batches;
     private readonly BatchClient _create;
+    private readonly AuthenticationPolicy _auth;
 
     public OpenAIBatchProvider(OpenAIProviderOptions options)
     {
@@ -32,6 +34,7 @@ public sealed class OpenAIBatchProvider : IBatchProvider
             : ApiKeyAuthenticationPolicy.CreateBearerAuthorizationPolicy(credential);
         _files = new OpenAIFileClient(auth, new OpenAIClientOptions { Endpoint = options.Endpoint, NetworkTimeout = options.NetworkTimeout });
         _batches = new BatchClient(auth, new BatchClientOptions { Endpoint = options.Endpoint, NetworkTimeout = options.NetworkTimeout });
+        _auth = auth;
         _create = new BatchClient(auth, new BatchClientOptions { Endpoint = options.Endpoint, NetworkTimeout = options.NetworkTimeout, RetryPolicy = new ClientRetryPolicy(0) });
     }
 
@@ -153,6 +156,30 @@ public sealed class OpenAIBatchProvider : IBatchProvider
 
     public Task DeleteFileAsync(string fileId, CancellationToken cancellationToken) =>
         Call(async () => (await _files.DeleteFileAsync(fileId, cancellationToken)).Value.Deleted, cancellationToken);
+
+    public Task<SyncEmbeddings> EmbedAsync(string model, IReadOnlyList<string> inputs, int? dimensions, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var client = new EmbeddingClient(model, _auth, new OpenAIClientOptions { Endpoint = _options.Endpoint, NetworkTimeout = _options.NetworkTimeout });
+        var options = new EmbeddingGenerationOptions { Dimensions = dimensions };
+        return Call(async () =>
+        {
+            OpenAIEmbeddingCollection result = (await client.GenerateEmbeddingsAsync(inputs, options, cancellationToken)).Value;
+            var vectors = new float[inputs.Count][];
+            foreach (OpenAIEmbedding e in result)
+            {
+                vectors[e.Index] = e.ToFloats().ToArray();
+            }
+
+            if (vectors.Any(v => v is null))
+            {
+                throw new BatchProviderException(BatchProviderErrorKind.Transient, "The embeddings response did not cover every input.");
+            }
+
+            return new SyncEmbeddings(vectors, result.Usage?.InputTokenCount ?? 0);
+        }, cancellationToken);
+    }
 
     private static ProviderBatch Parse(PipelineResponse response)
     {

@@ -45,6 +45,9 @@ public sealed record BatchSummary
 
     public decimal? ActualUsd { get; init; }
 
+    /// <summary>Set when the batch is ingested.</summary>
+    public IngestCounts? Ingest { get; init; }
+
     public int Attempt { get; init; } = 1;
 
     public IReadOnlyList<string> Errors { get; init; } = [];

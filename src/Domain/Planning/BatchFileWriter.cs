@@ -18,6 +18,7 @@ internal sealed class BatchFileWriter : IAsyncDisposable
     private readonly string _endpoint;
     private readonly string _model;
     private readonly string _fingerprint;
+    private readonly string _salt;
     private readonly HashSet<string> _customIds = new(StringComparer.Ordinal);
 
     private Stream? _stream;
@@ -31,8 +32,9 @@ internal sealed class BatchFileWriter : IAsyncDisposable
     private string _first = string.Empty;
     private string _last = string.Empty;
 
-    public BatchFileWriter(IBatchFileSink sink, BatchLimits limits, string kind, string idPrefix, string endpoint, string model, string fingerprint)
+    public BatchFileWriter(IBatchFileSink sink, BatchLimits limits, string kind, string idPrefix, string endpoint, string model, string fingerprint, string? salt = null)
     {
+        _salt = string.IsNullOrEmpty(salt) ? string.Empty : "|" + salt;
         _sink = sink;
         _limits = limits;
         _kind = kind;
@@ -73,7 +75,7 @@ internal sealed class BatchFileWriter : IAsyncDisposable
         {
             _stream = await _sink.CreateAsync(_sequence, cancellationToken);
             _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            _hash.AppendData(Encoding.UTF8.GetBytes($"{_kind}|{_endpoint}|{_model}|{_fingerprint}\n"));
+            _hash.AppendData(Encoding.UTF8.GetBytes($"{_kind}|{_endpoint}|{_model}|{_fingerprint}{_salt}\n"));
             _first = customId;
         }
 

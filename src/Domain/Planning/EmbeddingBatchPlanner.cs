@@ -48,7 +48,8 @@ public sealed class EmbeddingBatchPlanner
             $"emb-{_settings.Collection}",
             BatchEndpoints.Embeddings,
             target.Model,
-            target.Fingerprint);
+            target.Fingerprint,
+            _settings.BatchIdSalt);
 
         long ordinal = 0;
         long totalTokens = 0;

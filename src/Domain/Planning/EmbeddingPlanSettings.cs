@@ -8,6 +8,10 @@ namespace BatchEmbed.Domain.Planning;
 /// <param name="MaxTokensPerBatch">An optional cap on tokens per batch (for enqueued-token limits).</param>
 /// <param name="TokenizerEncoding">The tokenizer encoding; null derives it from the model (needed for Azure deployment names).</param>
 /// <param name="Price">The model's price; null looks it up in <see cref="PriceTable"/>.</param>
+/// <param name="BatchIdSalt">
+/// Mixed into batch ids: the same items planned by another submission (after a reset) get new ids, while a retried
+/// plan of the same submission gets the same ones.
+/// </param>
 public sealed record EmbeddingPlanSettings(
     string Collection,
     EmbeddingTarget Target,
@@ -15,7 +19,8 @@ public sealed record EmbeddingPlanSettings(
     string? EncodingFormat = null,
     long? MaxTokensPerBatch = null,
     string? TokenizerEncoding = null,
-    ModelPrice? Price = null)
+    ModelPrice? Price = null,
+    string? BatchIdSalt = null)
 {
     public EmbeddingPlanSettings Validate()
     {

@@ -1,0 +1,16 @@
+using BatchEmbed.Connectors.Batches;
+using BatchEmbed.DurableTask;
+using BatchEmbed.Functions.Entities;
+
+namespace BatchEmbed.Functions.Activities;
+
+/// <summary>Asks the provider to cancel a batch; what it finished is ingested as usual.</summary>
+public sealed class CancelProviderBatch(IBatchProvider provider) : TaskActivity<string, ProviderObservation>
+{
+    public override async Task<ProviderObservation> RunAsync(TaskActivityContext context, string input)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(input);
+        ProviderBatch batch = await provider.CancelBatchAsync(input, CancellationToken.None);
+        return SubmitBatch.Observe(batch, DateTimeOffset.UtcNow);
+    }
+}

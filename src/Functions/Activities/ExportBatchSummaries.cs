@@ -1,0 +1,37 @@
+using System.Text.Json;
+using BatchEmbed.Connectors.Blobs;
+using BatchEmbed.Domain.Batches;
+using BatchEmbed.DurableTask;
+using BatchEmbed.Functions.Pipeline;
+
+namespace BatchEmbed.Functions.Activities;
+
+/// <param name="AtUtc">The orchestration's time, which names the export file.</param>
+public sealed record ExportBatchSummariesInput(IReadOnlyList<string> Collections, DateTime AtUtc);
+
+public sealed record ExportBatchSummariesOutput(string Path, int Count, IReadOnlyList<string> BatchIds);
+
+/// <summary>Writes every BatchSummary of the collections to <c>exports/batch_summaries_{utc}.ndjson</c>, one per line.</summary>
+public sealed class ExportBatchSummaries(BatchSummaries summaries, IBlobStore blobs) : TaskActivity<ExportBatchSummariesInput, ExportBatchSummariesOutput>
+{
+    public override async Task<ExportBatchSummariesOutput> RunAsync(TaskActivityContext context, ExportBatchSummariesInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var ids = new List<string>();
+        string path = BlobPaths.SummaryExport(input.AtUtc);
+        await blobs.WriteAsync(path, async stream =>
+        {
+            ids.Clear();
+            foreach (string collection in input.Collections)
+            {
+                await foreach (BatchSummary s in summaries.ListAsync(collection, CancellationToken.None))
+                {
+                    await JsonSerializer.SerializeAsync(stream, s, Http.ApiJson.Options);
+                    stream.WriteByte((byte)'\n');
+                    ids.Add(s.BatchId);
+                }
+            }
+        }, CancellationToken.None);
+        return new ExportBatchSummariesOutput(path, ids.Count, ids);
+    }
+}

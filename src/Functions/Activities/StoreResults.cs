@@ -1,0 +1,165 @@
+using BatchEmbed.Connectors.Blobs;
+using BatchEmbed.Connectors.Items;
+using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Domain.Planning;
+using BatchEmbed.Domain.Results;
+using BatchEmbed.DurableTask;
+using BatchEmbed.Functions.Entities;
+using BatchEmbed.Functions.Pipeline;
+
+namespace BatchEmbed.Functions.Activities;
+
+/// <param name="Observation">The provider's terminal view of the batch; null when it was never created.</param>
+public sealed record StoreResultsInput(string BatchId, string Collection, string Fingerprint, string InputPath, int MaxAttempts, ProviderObservation? Observation);
+
+/// <summary>
+/// Streams a terminal batch's output and error files (never buffered whole) into vector deltas, then settles every
+/// item of the batch: Succeeded when all its chunks came back, otherwise back to None with the reason (or Failed after
+/// the last attempt). Vectors are written, and items marked, only where the item is still claimed by this batch, so a
+/// stale batch never overwrites a newer vector. Safe to run again: deltas are upserts and every update is conditional.
+/// </summary>
+public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStore vectors, ResultFiles files, EmbeddingConfig config)
+    : TaskActivity<StoreResultsInput, IngestOutcome>
+{
+    private const int FlushEvery = 2_000;
+    private const int ProblemsKept = 20;
+
+    public override async Task<IngestOutcome> RunAsync(TaskActivityContext context, StoreResultsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        CancellationToken ct = CancellationToken.None;
+        string index = EmbeddingConfig.IndexName(input.Collection, input.Fingerprint);
+
+        var chunksPerItem = new Dictionary<string, int>(StringComparer.Ordinal);
+        var customIds = new List<string>();
+        await using (Stream file = await blobs.OpenReadAsync(input.InputPath, ct))
+        {
+            await foreach (string customId in BatchInputReader.ReadCustomIdsAsync(file, ct))
+            {
+                customIds.Add(customId);
+                if (CustomId.TryParse(customId, out CustomId id))
+                {
+                    chunksPerItem[id.ItemId] = chunksPerItem.GetValueOrDefault(id.ItemId) + 1;
+                }
+            }
+        }
+
+        var reconciler = new ResultReconciler(customIds);
+        var okChunks = new Dictionary<string, int>(StringComparer.Ordinal);
+        var itemProblems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var buffer = new List<VectorRecord>(FlushEvery);
+        long promptTokens = 0, written = 0;
+        int? dimensions = null;
+
+        foreach (string? fileId in new[] { input.Observation?.OutputFileId, input.Observation?.ErrorFileId })
+        {
+            if (fileId is null)
+            {
+                continue;
+            }
+
+            await foreach (BatchResultLine line in files.ReadAsync(fileId, ct))
+            {
+                ResultOutcome outcome = reconciler.Observe(line);
+                if (!CustomId.TryParse(line.CustomId, out CustomId id))
+                {
+                    continue;
+                }
+
+                if (outcome == ResultOutcome.Ok)
+                {
+                    promptTokens += line.PromptTokens;
+                    float[]? vector = line.Embeddings.Count == 1 ? line.Embeddings[0] : null;
+                    dimensions ??= vector?.Length;
+                    if (vector is null || vector.Length != dimensions)
+                    {
+                        itemProblems.TryAdd(id.ItemId, $"bad_response: expected one {dimensions}-dimension vector");
+                        continue;
+                    }
+
+                    okChunks[id.ItemId] = okChunks.GetValueOrDefault(id.ItemId) + 1;
+                    buffer.Add(new VectorRecord(line.CustomId!, vector));
+                    if (buffer.Count >= FlushEvery)
+                    {
+                        written += await FlushAsync(input, index, buffer, ct);
+                    }
+                }
+                else if (outcome == ResultOutcome.Failed)
+                {
+                    itemProblems.TryAdd(id.ItemId, $"{line.ErrorCode}: {line.ErrorMessage}");
+                }
+            }
+        }
+
+        written += await FlushAsync(input, index, buffer, ct);
+
+        string missingCode = input.Observation?.Status switch
+        {
+            "expired" => "batch_expired",
+            "cancelled" => "batch_cancelled",
+            "failed" => "batch_failed",
+            null => "not_submitted",
+            _ => "missing",
+        };
+        string missingWhy = input.Observation is { Errors.Count: > 0 } o ? string.Join("; ", o.Errors) : "no result line was returned for this request";
+        ReconcileReport report = reconciler.Complete(missingCode, missingWhy);
+        foreach (RequestProblem p in report.Missing.Concat(report.Malformed))
+        {
+            if (CustomId.TryParse(p.CustomId, out CustomId id))
+            {
+                itemProblems.TryAdd(id.ItemId, $"{p.Code}: {p.Message}");
+            }
+        }
+
+        var succeeded = chunksPerItem
+            .Where(kv => !itemProblems.ContainsKey(kv.Key) && okChunks.GetValueOrDefault(kv.Key) == kv.Value)
+            .Select(kv => kv.Key)
+            .ToList();
+        foreach (string id in chunksPerItem.Keys.Where(k => !itemProblems.ContainsKey(k) && okChunks.GetValueOrDefault(k) != chunksPerItem[k]))
+        {
+            itemProblems[id] = $"{missingCode}: not every chunk came back";
+        }
+
+        int marked = 0;
+        foreach (string[] slice in succeeded.Chunk(5_000))
+        {
+            marked += await items.MarkSucceededAsync(input.Collection, slice, input.BatchId, input.Fingerprint, ct);
+        }
+
+        int requeued = 0, failed = 0;
+        foreach (IGrouping<string, string> group in itemProblems.GroupBy(kv => kv.Value, kv => kv.Key))
+        {
+            foreach (string[] slice in group.Chunk(5_000))
+            {
+                (int r, int f) = await items.RequeueAsync(input.Collection, slice, input.BatchId, Truncate(group.Key), input.MaxAttempts, ct);
+                requeued += r;
+                failed += f;
+            }
+        }
+
+        List<string> problems = itemProblems.Take(ProblemsKept).Select(kv => $"{kv.Key}: {Truncate(kv.Value)}").ToList();
+        return new IngestOutcome(marked, requeued, failed, written, promptTokens, config.Price.Cost(promptTokens, 0, config.Tier), problems, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Writes the buffered vectors of items this batch still holds as one delta.</summary>
+    private async Task<long> FlushAsync(StoreResultsInput input, string index, List<VectorRecord> buffer, CancellationToken ct)
+    {
+        if (buffer.Count == 0)
+        {
+            return 0;
+        }
+
+        var itemIds = buffer.Select(r => CustomId.TryParse(r.Key, out CustomId id) ? id.ItemId : string.Empty).Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlySet<string> claimed = await items.ClaimedByAsync(input.Collection, itemIds, input.BatchId, ct);
+        var records = buffer.Where(r => CustomId.TryParse(r.Key, out CustomId id) && claimed.Contains(id.ItemId)).ToList();
+        buffer.Clear();
+        if (records.Count > 0)
+        {
+            await vectors.WriteDeltaAsync(index, records, [], ct);
+        }
+
+        return records.Count;
+    }
+
+    private static string Truncate(string s) => s.Length <= 500 ? s : s[..500];
+}

@@ -1,0 +1,147 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using BatchEmbed.Connectors.Batches;
+using BatchEmbed.Connectors.Items;
+using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Items;
+using BatchEmbed.Domain.Planning;
+using BatchEmbed.Domain.Text;
+using BatchEmbed.Functions.Pipeline;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BatchEmbed.Functions.Http;
+
+/// <summary>Items in, stats and search out: <c>/api/collections/{collection}/…</c>.</summary>
+public static class CollectionsApi
+{
+    public const int MaxRejectedListed = 1_000;
+
+    public static RouteGroupBuilder MapCollectionsApi(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        RouteGroupBuilder g = api.MapGroup("/collections/{collection}");
+        g.MapPost("/items", ImportAsync);
+        g.MapGet("/stats", StatsAsync);
+        g.MapPost("/search", SearchAsync);
+        return api;
+    }
+
+    public sealed record Rejected(long Line, string Error);
+
+    public sealed record ImportResponse(string Collection, long Imported, long Updated, long Unchanged, long SkippedEmpty, long RejectedCount, IReadOnlyList<Rejected> Rejected);
+
+    public sealed record SearchRequest(string? Text, float[]? Vector, int? K);
+
+    public sealed record SearchHit(string Id, int Chunk, float Score);
+
+    public sealed record SearchResponse(string Collection, string Index, IReadOnlyList<SearchHit> Hits);
+
+    /// <summary>Streams NDJSON lines <c>{"id","text","groupKey"?,"metadata"?}</c> into the item store.</summary>
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(string collection, HttpRequest request, IItemStore items, CancellationToken ct)
+    {
+        if (!CollectionName.IsValid(collection))
+        {
+            return Problems.BadRequest($"Invalid collection name '{collection}': use 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit.");
+        }
+
+        var rejected = new List<Rejected>();
+        long rejectedCount = 0, empty = 0;
+        ImportResult result = await items.ImportAsync(collection, Valid(request.Body, ct), ct);
+        var response = new ImportResponse(collection, result.Imported, result.Updated, result.Unchanged, empty, rejectedCount, rejected);
+        if (rejectedCount > 0 && result.Imported + result.Updated + result.Unchanged == 0)
+        {
+            return Problems.BadRequest($"No line could be imported: {rejectedCount} line(s) were rejected.", new Dictionary<string, object?> { ["rejected"] = rejected });
+        }
+
+        return TypedResults.Ok(response);
+
+        async IAsyncEnumerable<CorpusItem> Valid(Stream body, [EnumeratorCancellation] CancellationToken token)
+        {
+            await foreach (ItemLine line in NdjsonItemReader.ReadAsync(body, token))
+            {
+                switch (line.Kind)
+                {
+                    case ItemLineKind.Item:
+                        yield return line.Item!;
+                        break;
+                    case ItemLineKind.EmptyText:
+                        empty++;
+                        break;
+                    default:
+                        if (++rejectedCount <= MaxRejectedListed)
+                        {
+                            rejected.Add(new Rejected(line.LineNumber, line.Error ?? "unreadable line"));
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+
+    private static async Task<Results<Ok<CollectionStats>, ProblemHttpResult>> StatsAsync(string collection, CollectionStatsReader stats, CancellationToken ct)
+    {
+        CollectionStats? s = await stats.ReadAsync(collection, ct);
+        return s is null ? Problems.NotFound($"There is no collection '{collection}'.") : TypedResults.Ok(s);
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
+        string collection, HttpRequest request, IItemStore items, IVectorStore vectors, IBatchProvider provider, EmbeddingConfig config, CancellationToken ct)
+    {
+        (SearchRequest? body, IResult? error) = await EmbeddingsApi.ReadAsync<SearchRequest>(request.HttpContext, ct);
+        if (error is not null)
+        {
+            return (ProblemHttpResult)error;
+        }
+
+        if (body is null || (body.Text is null) == (body.Vector is null))
+        {
+            return Problems.BadRequest("Send exactly one of \"text\" or \"vector\", and optionally \"k\".");
+        }
+
+        int k = body.K ?? 10;
+        if (k is < 1 or > 1000)
+        {
+            return Problems.BadRequest("\"k\" must be between 1 and 1000.");
+        }
+
+        if (!CollectionName.IsValid(collection) || (await items.CountByStatusAsync(collection, ct)).Values.Sum() == 0)
+        {
+            return Problems.NotFound($"There is no collection '{collection}'.");
+        }
+
+        float[] query;
+        if (body.Vector is { } v)
+        {
+            if (config.Target.EffectiveDimensions is { } dims && v.Length != dims)
+            {
+                return Problems.BadRequest($"The vector has {v.Length} dimensions; the collection's index has {dims}.");
+            }
+
+            query = v;
+        }
+        else
+        {
+            string text = TextNormalizer.Normalize(body.Text!);
+            if (text.Length == 0)
+            {
+                return Problems.BadRequest("\"text\" is empty.");
+            }
+
+            try
+            {
+                query = (await provider.EmbedAsync(config.Target.Model, [text], config.Target.Dimensions, ct)).Vectors[0];
+            }
+            catch (BatchProviderException ex)
+            {
+                return Problems.BadGateway("The provider could not embed the query: " + ex.Message);
+            }
+        }
+
+        string index = EmbeddingConfig.IndexName(collection, config.Fingerprint);
+        IReadOnlyList<VectorHit> hits = await vectors.SearchAsync(index, query, k, ct);
+        var results = hits.Select(h => CustomId.TryParse(h.Key, out CustomId id) ? new SearchHit(id.ItemId, id.ChunkIndex, h.Score) : new SearchHit(h.Key, 0, h.Score)).ToList();
+        return TypedResults.Ok(new SearchResponse(collection, index, results));
+    }
+}

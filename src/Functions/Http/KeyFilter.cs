@@ -1,0 +1,36 @@
+using BatchEmbed.Functions.Hosting;
+
+namespace BatchEmbed.Functions.Http;
+
+/// <summary>
+/// Function-key authorization as in Azure Functions: the key comes in the <c>x-functions-key</c> header or the
+/// <c>code</c> query parameter. A missing or wrong key gets 401 (problem+json), unless anonymous access is switched on.
+/// </summary>
+public sealed class KeyFilter(string[] acceptedKeys, bool allowAnonymous) : IEndpointFilter
+{
+    public const string Header = "x-functions-key";
+
+    public static string? Presented(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers[Header].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
+    }
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!allowAnonymous)
+        {
+            string? key = Presented(context.HttpContext.Request);
+            if (!HostKeys.Matches(key, acceptedKeys))
+            {
+                return Problems.Unauthorized(key is null
+                    ? $"This API needs a key: send it in the {Header} header or as ?code=."
+                    : "The key is not valid for this API.");
+            }
+        }
+
+        return await next(context);
+    }
+}

@@ -1,0 +1,46 @@
+using BatchEmbed.DurableTask;
+using BatchEmbed.Functions.Orchestrators;
+using BatchEmbed.Functions.Settings;
+
+namespace BatchEmbed.Functions.Pipeline;
+
+/// <summary>
+/// Starts the pipeline's orchestrations with inputs filled from settings, under fixed instance ids per collection
+/// (<c>submit-{collection}</c>, <c>ingest-{collection}</c>) so that one of each runs at a time.
+/// </summary>
+public sealed class RunStarter(DurableTaskClient client, EmbeddingConfig config, PipelineOptions options)
+{
+    public static string SubmitId(string collection) => "submit-" + collection;
+
+    public static string IngestId(string? collection) => "ingest-" + (collection ?? "all");
+
+    public SubmitEmbeddingsInput SubmitInput(string collection, decimal? budgetUsd = null, bool dryRun = false, long? maxItems = null) => new(
+        collection, config.Fingerprint, config.Target.Model, budgetUsd ?? options.BudgetUsd, dryRun, maxItems, options.PageSize, options.MaxConcurrency);
+
+    public IngestEmbeddingsInput IngestInput(string? collection, bool wait) =>
+        new(collection, options.MaxConcurrency, options.MaxAttempts, wait, options.PollSeconds);
+
+    /// <summary>Starts <paramref name="name"/> as <paramref name="instanceId"/> unless that instance is Pending or Running.</summary>
+    /// <returns>The instance id and whether it was started now (false: the running one was left alone).</returns>
+    public async Task<(string InstanceId, bool Started)> StartSingletonAsync(string name, string instanceId, object input, CancellationToken ct)
+    {
+        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, false, ct);
+        if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
+        {
+            return (instanceId, false);
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions(instanceId), ct);
+            return (instanceId, true);
+        }
+        catch (InvalidOperationException)
+        {
+            return (instanceId, false); // started by someone else between the check and the start
+        }
+    }
+
+    public async Task<string> StartAsync(string name, object input, CancellationToken ct) =>
+        await client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions(), ct);
+}
