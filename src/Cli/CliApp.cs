@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BatchEmbed.Cli.Commands;
+using BatchEmbed.Cli.Remote;
 
 namespace BatchEmbed.Cli;
 
@@ -13,17 +14,38 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        var remote = new RemoteOptions();
         var root = new RootCommand("batchembed: plan, submit and ingest OpenAI batch embeddings, durably.")
         {
             TokensCommand.Create(),
             PlanCommand.Create(),
             SamplesCommand.Create(),
+            RunCommand.Create(),
+            ImportCommand.Create(remote),
+            SubmitCommand.Create(remote),
+            IngestCommand.Create(remote),
+            EnrichCommand.Create(remote),
+            StatusCommand.Create(remote),
+            BatchesCommand.Create(remote),
+            CancelCommand.Create(remote),
+            ResetCommand.Create(remote),
+            SearchCommand.Create(remote),
         };
 
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
             return await root.Parse(args).InvokeAsync(config);
+        }
+        catch (ApiException ex)
+        {
+            await error.WriteLineAsync("error: " + ex.Message);
+            return UsageError;
+        }
+        catch (InvalidOperationException ex) when (ex.Source == "BatchEmbed.Functions")
+        {
+            await error.WriteLineAsync("error: " + ex.Message); // bad settings for the in-process host
+            return UsageError;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {

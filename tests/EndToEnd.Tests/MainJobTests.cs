@@ -9,12 +9,26 @@ public sealed class MainJobTests : IDisposable
     private readonly string _out = Directory.CreateTempSubdirectory("mainjob-").FullName;
 
     [Fact]
-    public async Task The_readme_main_job_plans_the_sample_corpus_and_prints_plan_and_cost()
+    public async Task The_readme_main_job_embeds_the_sample_receipts_and_prints_a_summary()
     {
-        string[] args = ReadmeMainJobArgs();
-        int outIndex = Array.IndexOf(args, "--out");
-        Assert.True(outIndex > 0, "the README main job must name an --out directory");
-        args[outIndex + 1] = _out;
+        string[] args = [.. ReadmeMainJobArgs(), "--data", _out, "--port", "0"];
+
+        ProcessRun run = await ProcessRun.DotnetAsync(RepoPaths.Root, TimeSpan.FromMinutes(5), [RepoPaths.CliDll, .. args]);
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        int lines = File.ReadLines(Path.Combine(RepoPaths.Root, "samples", "receipts", "lines.ndjson")).Count();
+        int words = File.ReadLines(Path.Combine(RepoPaths.Root, "samples", "receipts", "words.ndjson")).Count();
+        Assert.Contains($"{lines + words:N0} of {lines + words:N0} items embedded", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"lines.fp1-", run.Output, StringComparison.Ordinal);
+        Assert.Contains("using the built-in emulator", run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Matches(@"Search lines for .*\n\s+1\. 1\.0000", run.Output);
+        Assert.Contains("elapsed", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_plan_command_writes_batch_files_for_the_sample_corpus_and_prints_plan_and_cost()
+    {
+        string[] args = ["plan", "--corpus", "samples/receipts/lines.ndjson", "--out", _out];
 
         ProcessRun run = await ProcessRun.DotnetAsync(RepoPaths.Root, TimeSpan.FromMinutes(2), [RepoPaths.CliDll, .. args]);
 

@@ -22,8 +22,11 @@ public sealed class KeyFilter(string[] acceptedKeys, bool allowAnonymous) : IEnd
         ArgumentNullException.ThrowIfNull(next);
         if (!allowAnonymous)
         {
-            string? key = Presented(context.HttpContext.Request);
-            if (!HostKeys.Matches(key, acceptedKeys))
+            HttpRequest request = context.HttpContext.Request;
+            string? header = request.Headers[Header].FirstOrDefault();
+            string? code = request.Query["code"].FirstOrDefault();
+            string? key = header ?? code;
+            if (!HostKeys.Matches(header, acceptedKeys) && !HostKeys.Matches(code, acceptedKeys))
             {
                 return Problems.Unauthorized(key is null
                     ? $"This API needs a key: send it in the {Header} header or as ?code=."
