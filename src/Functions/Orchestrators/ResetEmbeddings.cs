@@ -18,7 +18,7 @@ public sealed record ResetEmbeddingsOutput(
 /// <summary>
 /// Seed 000's reset and resubmit: export every BatchSummary of the collections to
 /// <c>exports/batch_summaries_{utc}.ndjson</c>, delete them, reset item statuses to None, then submit each collection.
-/// A dry run exports nothing and only counts.
+/// A dry run changes nothing: it counts the summaries it would export and the items it would reset.
 /// </summary>
 public sealed class ResetEmbeddings : TaskOrchestrator<ResetEmbeddingsInput, ResetEmbeddingsOutput>
 {
@@ -33,13 +33,13 @@ public sealed class ResetEmbeddings : TaskOrchestrator<ResetEmbeddingsInput, Res
 
         if (!input.SkipReset)
         {
+            context.SetCustomStatus(new { phase = "exporting" });
+            ExportBatchSummariesOutput export = await context.CallActivityAsync<ExportBatchSummariesOutput>(
+                nameof(ExportBatchSummaries), new ExportBatchSummariesInput(input.Collections, context.CurrentUtcDateTime, input.DryRun), Retries.Local);
+            exportPath = export.Path;
+            exported = export.Count;
             if (!input.DryRun)
             {
-                context.SetCustomStatus(new { phase = "exporting" });
-                ExportBatchSummariesOutput export = await context.CallActivityAsync<ExportBatchSummariesOutput>(
-                    nameof(ExportBatchSummaries), new ExportBatchSummariesInput(input.Collections, context.CurrentUtcDateTime), Retries.Local);
-                exportPath = export.Path;
-                exported = export.Count;
                 context.SetCustomStatus(new { phase = "deleting", summaries = export.Count });
                 deleted = await context.CallActivityAsync<int>(nameof(DeleteBatchSummaries), export.BatchIds, Retries.Local);
             }
@@ -52,7 +52,7 @@ public sealed class ResetEmbeddings : TaskOrchestrator<ResetEmbeddingsInput, Res
             }
         }
 
-        if (!input.SkipSubmit)
+        if (!input.SkipSubmit && !input.DryRun)
         {
             foreach (string collection in input.Collections)
             {
@@ -63,7 +63,7 @@ public sealed class ResetEmbeddings : TaskOrchestrator<ResetEmbeddingsInput, Res
         }
 
         string message = input.DryRun
-            ? $"Dry run: would reset {items.Sum(i => i.Before.Values.Sum())} item(s) in {input.Collections.Count} collection(s) and submit {submissions.Sum(s => s.Batches)} batch(es)."
+            ? $"Dry run: would export and delete {exported} batch summaries and reset {items.Sum(i => i.Before.Values.Sum())} item(s) in {input.Collections.Count} collection(s) to None{(input.SkipSubmit ? string.Empty : ", then resubmit them")}; nothing was changed."
             : $"Exported {exported} and deleted {deleted} batch summaries; reset {items.Sum(i => i.Reset)} item(s); submitted {submissions.Sum(s => s.Submitted)} batch(es).";
         context.SetCustomStatus(new { phase = "done" });
         return new ResetEmbeddingsOutput(input.DryRun, exportPath, exported, deleted, items, submissions, message);
