@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in one invocation and prints each result as a JSON line (recorded in bench/RESULTS.md).
-#   bench/run.sh [tokenizer|planner|reader|durable|emulator|all]
+#   bench/run.sh [tokenizer|planner|reader|durable|emulator|pipeline|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -26,4 +26,8 @@ fi
 [[ $what == all || $what == reader ]] && bench reader 50000 1536
 [[ $what == all || $what == durable ]] && bench durable 10000
 [[ $what == all || $what == emulator ]] && bench emulator 50000
+if [[ $what == all || $what == pipeline ]]; then
+  bench pipeline 1000000 256 base64
+  bench pipeline 1000000 256 float
+fi
 exit 0

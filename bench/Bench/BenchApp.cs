@@ -12,7 +12,7 @@ internal static class BenchApp
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | durable FANOUT | emulator LINES");
+            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | durable FANOUT | emulator LINES | pipeline LINES DIMS float|base64");
             return 2;
         }
 
@@ -32,6 +32,9 @@ internal static class BenchApp
                 return 0;
             case "emulator":
                 await EmulatorBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+                return 0;
+            case "pipeline":
+                await PipelineBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
                 return 0;
             case "reader":
                 await ReaderBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));

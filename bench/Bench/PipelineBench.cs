@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using BatchEmbed.Connectors.Batches;
+using BatchEmbed.Connectors.OpenAI;
+using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Domain.Items;
+using BatchEmbed.Domain.Samples;
+using BatchEmbed.DurableTask;
+using BatchEmbed.DurableTask.History;
+using BatchEmbed.Functions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BatchEmbed.Bench;
+
+/// <summary>
+/// The pipeline at scale, through the real host and its HTTP API: N receipt lines imported, submitted (find, chunk,
+/// serialize, upload, create), then, once the emulator (a separate process, so its memory is not ours) has finished
+/// them, ingested (download, parse, deltas, item updates) and compacted; then exact search latency over the index.
+/// </summary>
+internal static class PipelineBench
+{
+    public static async Task RunAsync(int lines, int dims, string format)
+    {
+        string dir = Directory.CreateTempSubdirectory("bench-pipeline-").FullName;
+        string corpus = Path.Combine(dir, "lines.ndjson");
+        WriteCorpus(corpus, lines);
+
+        int emulatorPort = FreePort();
+        using Process emulator = StartEmulator(Path.Combine(dir, "emulator"), emulatorPort);
+        var endpoint = new Uri($"http://127.0.0.1:{emulatorPort}/v1/");
+        var provider = new OpenAIBatchProvider(new OpenAIProviderOptions { Profile = "emulator", Endpoint = endpoint, ApiKey = "bench" });
+        await WaitForEmulator(provider);
+        try
+        {
+            await using FunctionsHost host = await FunctionsHost.StartAsync([], dir, new Dictionary<string, string?>
+            {
+                ["Pipeline:DataDirectory"] = Path.Combine(dir, "data"),
+                ["Pipeline:Dimensions"] = dims.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Pipeline:EncodingFormat"] = format,
+                ["Pipeline:PollSeconds"] = "1",
+                ["OpenAI:Endpoint"] = endpoint.ToString(),
+                ["OpenAI:ApiKey"] = "bench",
+                ["OpenAI:Profile"] = "emulator",
+                ["Host:Port"] = "0",
+                ["Host:MaxRequestBodyBytes"] = (4L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["PollPending:Enabled"] = "false",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            using var http = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromHours(1) };
+            http.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
+
+            var sw = Stopwatch.StartNew();
+            await using (FileStream f = File.OpenRead(corpus))
+            {
+                using HttpResponseMessage r = await http.PostAsync("api/collections/lines/items", new StreamContent(f));
+                r.EnsureSuccessStatusCode();
+            }
+
+            double import = sw.Elapsed.TotalSeconds;
+            long peakBefore = Process.GetCurrentProcess().PeakWorkingSet64;
+
+            sw.Restart();
+            JsonObject submit = await RunAsync(http, "api/embeddings/lines/submit", "submit-lines");
+            double submitSeconds = sw.Elapsed.TotalSeconds;
+            Process.GetCurrentProcess().Refresh();
+            long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            Console.WriteLine(BenchApp.Json(("bench", "pipeline-submit"), ("lines", lines), ("importSeconds", Math.Round(import, 2)), ("importItemsPerSec", Math.Round(lines / import)),
+                ("submitSeconds", Math.Round(submitSeconds, 2)), ("submitItemsPerSec", Math.Round(lines / submitSeconds)), ("batches", (int)submit["batches"]!),
+                ("requests", (long)submit["requests"]!), ("peakWorkingSetMB", peak >> 20), ("peakAfterImportMB", peakBefore >> 20)));
+
+            sw.Restart();
+            while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
+            {
+                await Task.Delay(500);
+            }
+
+            double emulatorSeconds = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            JsonObject ingest = await RunAsync(http, "api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
+            double ingestSeconds = sw.Elapsed.TotalSeconds;
+            var client = host.Services.GetRequiredService<DurableTaskClient>();
+            double compaction = CompactionSeconds(await client.GetOrchestrationHistoryAsync("ingest-lines"));
+            long vectors = (long)ingest["totals"]!["vectors"]!;
+            Console.WriteLine(BenchApp.Json(("bench", "pipeline-ingest"), ("format", format), ("dims", dims), ("vectors", vectors), ("emulatorSeconds", Math.Round(emulatorSeconds, 1)),
+                ("ingestSeconds", Math.Round(ingestSeconds, 2)), ("vectorsPerSec", Math.Round(vectors / ingestSeconds)), ("compactionSeconds", Math.Round(compaction, 2))));
+
+            var store = host.Services.GetRequiredService<IVectorStore>();
+            JsonObject stats = JsonNode.Parse(await http.GetStringAsync("api/collections/lines/stats"))!.AsObject();
+            string index = (string)stats["index"]!["name"]!;
+            var rng = new Random(1);
+            var latencies = new List<double>();
+            for (int q = 0; q < 60; q++)
+            {
+                float[] query = Enumerable.Range(0, dims).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+                var t = Stopwatch.StartNew();
+                IReadOnlyList<VectorHit> hits = await store.SearchAsync(index, query, 10, CancellationToken.None);
+                latencies.Add(t.Elapsed.TotalMilliseconds);
+                if (hits.Count != 10)
+                {
+                    throw new InvalidOperationException("search returned fewer than 10 hits");
+                }
+            }
+
+            latencies = latencies.Skip(10).Order().ToList(); // the first queries fault the mapping in
+            Console.WriteLine(BenchApp.Json(("bench", "pipeline-search"), ("vectors", (long)stats["index"]!["vectors"]!), ("dims", dims), ("k", 10),
+                ("p50ms", Math.Round(latencies[latencies.Count / 2], 1)), ("p95ms", Math.Round(latencies[(int)(latencies.Count * 0.95)], 1))));
+        }
+        finally
+        {
+            emulator.Kill();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void WriteCorpus(string path, int lines)
+    {
+        using var file = File.Create(path);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 20);
+        int written = 0;
+        foreach (Receipt r in new ReceiptCorpusGenerator(42).Receipts(int.MaxValue))
+        {
+            foreach (CorpusItem item in r.ToLineItems())
+            {
+                CorpusItemJson.WriteLine(buffer, item);
+                if (++written == lines)
+                {
+                    file.Write(buffer.WrittenSpan);
+                    return;
+                }
+            }
+
+            if (buffer.WrittenCount > 1 << 20)
+            {
+                file.Write(buffer.WrittenSpan);
+                buffer.ResetWrittenCount();
+            }
+        }
+    }
+
+    private static async Task<JsonObject> RunAsync(HttpClient http, string path, string id, object? body = null)
+    {
+        using HttpResponseMessage r = await http.PostAsJsonAsync(path, body ?? new { });
+        r.EnsureSuccessStatusCode();
+        while (true)
+        {
+            JsonObject s = JsonNode.Parse(await http.GetStringAsync($"runtime/webhooks/durabletask/instances/{id}"))!.AsObject();
+            string status = (string)s["runtimeStatus"]!;
+            if (status is "Completed")
+            {
+                return s["output"]!.AsObject();
+            }
+
+            if (status is "Failed" or "Terminated")
+            {
+                throw new InvalidOperationException($"{id} {status}: {s.ToJsonString()}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static double CompactionSeconds(IReadOnlyList<HistoryEvent> history)
+    {
+        var scheduled = history.Where(e => e.EventType == EventType.TaskScheduled && e.Name == "CompactDeltas").ToList();
+        double total = 0;
+        foreach (HistoryEvent s in scheduled)
+        {
+            HistoryEvent? done = history.FirstOrDefault(e => e.EventType == EventType.TaskCompleted && e.TaskScheduledId == s.EventId);
+            if (done is not null)
+            {
+                total += (done.Timestamp - s.Timestamp).TotalSeconds;
+            }
+        }
+
+        return total;
+    }
+
+    private static Process StartEmulator(string dataDir, int port)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "BatchEmbed.OpenAIEmulator.dll"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDir, "--api-key", "bench", "--lines-per-second", "0" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static async Task WaitForEmulator(OpenAIBatchProvider provider)
+    {
+        for (int i = 0; i < 300; i++)
+        {
+            try
+            {
+                await provider.ListBatchesAsync(CancellationToken.None).ToListAsync();
+                return;
+            }
+            catch (BatchProviderException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException("the emulator did not start");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
