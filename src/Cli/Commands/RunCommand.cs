@@ -92,11 +92,17 @@ internal static class RunCommand
         var inv = CultureInfo.InvariantCulture;
         await o.WriteLineAsync(string.Create(inv, $"  total    {succeeded:N0} of {items:N0} items embedded; {batches} batches; {tokens:N0} tokens; projected {Views.Usd(projected)}, actual {Views.Usd(actual)} (batch price)"));
         await o.WriteLineAsync(string.Create(inv, $"  elapsed  {clock.Elapsed.TotalSeconds:F1} s"));
-        await o.WriteLineAsync($"  durable  {host.BaseUrl}runtime/webhooks/durabletask/instances (admin key in {Path.Combine(Path.GetFullPath(data), HostKeys.FileName)})");
+        string keys = Path.Combine(Path.GetFullPath(data), HostKeys.FileName);
+        await o.WriteLineAsync($"  monitor  {host.BaseUrl}monitor (sign in with the AdminKey in {keys})");
         if (keepRunning)
         {
-            await o.WriteLineAsync("The host keeps running; press Ctrl+C to stop it.");
+            await o.WriteLineAsync("The host keeps running (the monitor is live); press Ctrl+C to stop it.");
             await host.App.WaitForShutdownAsync(ct);
+        }
+
+        else
+        {
+            await o.WriteLineAsync("           (the host stops now: add --keep-running, or start it again on the same data with `dotnet run --project src/Functions`)");
         }
 
         return succeeded == items ? CliApp.Ok : CliApp.InputRejected;

@@ -59,7 +59,7 @@ internal static class StatusPayloads
             else if (e.TaskScheduledId is { } id && scheduled.TryGetValue(id, out HistoryEvent? s))
             {
                 row["FunctionName"] = s.Name;
-                row["ScheduledTime"] = Time(s.Timestamp);
+                row["ScheduledTime"] = PreciseTime(s.Timestamp);
                 row["Input"] = Parse(s.Input);
                 if (s.EventType == EventType.SubOrchestrationInstanceCreated)
                 {
@@ -73,7 +73,7 @@ internal static class StatusPayloads
 
             if (e.FireAt is { } fireAt)
             {
-                row["FireAt"] = Time(fireAt);
+                row["FireAt"] = PreciseTime(fireAt);
             }
 
             if (showOutput && (e.Result is not null || e.EventType == EventType.ExecutionCompleted))
@@ -92,7 +92,7 @@ internal static class StatusPayloads
                 row["OrchestrationStatus"] = st.ToString();
             }
 
-            row["Timestamp"] = Time(e.Timestamp);
+            row["Timestamp"] = PreciseTime(e.Timestamp);
             rows.Add(row);
         }
 
@@ -117,6 +117,9 @@ internal static class StatusPayloads
     }
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "Z";
+
+    /// <summary>History times keep their fraction (as the Functions host shows them), so timelines can be drawn.</summary>
+    public static string PreciseTime(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     public static string Time(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("s", CultureInfo.InvariantCulture) + "Z";
 }

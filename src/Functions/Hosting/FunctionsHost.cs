@@ -4,6 +4,7 @@ using BatchEmbed.DurableTask.Worker;
 using BatchEmbed.Functions.Activities;
 using BatchEmbed.Functions.Entities;
 using BatchEmbed.Functions.Http;
+using BatchEmbed.Functions.Monitor;
 using BatchEmbed.Functions.Orchestrators;
 using BatchEmbed.Functions.Pipeline;
 using BatchEmbed.Functions.Settings;
@@ -194,6 +195,7 @@ public sealed class FunctionsHost : IAsyncDisposable
         api.AddEndpointFilter(new KeyFilter([keys.FunctionKey, keys.AdminKey], hosting.AllowAnonymous));
         api.MapCollectionsApi().MapEmbeddingsApi(durableApi).MapBatchesApi(durableApi);
 
+        app.MapMonitor();
         app.MapDurableTaskManagementApi(durableApi)
             .AddEndpointFilter(new KeyFilter([keys.AdminKey, keys.DurableKey], hosting.AllowAnonymous));
     }

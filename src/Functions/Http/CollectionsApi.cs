@@ -20,7 +20,9 @@ public static class CollectionsApi
     public static RouteGroupBuilder MapCollectionsApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/collections", ListAsync);
         RouteGroupBuilder g = api.MapGroup("/collections/{collection}");
+        g.MapGet("/progress", ProgressAsync);
         g.MapPost("/items", ImportAsync);
         g.MapGet("/stats", StatsAsync);
         g.MapPost("/search", SearchAsync);
@@ -78,6 +80,46 @@ public static class CollectionsApi
                 }
             }
         }
+    }
+
+    public sealed record CollectionSummary(string Name, long Items);
+
+    private static async Task<Ok<List<CollectionSummary>>> ListAsync(IItemStore items, CancellationToken ct)
+    {
+        var list = new List<CollectionSummary>();
+        foreach (string name in await items.CollectionsAsync(ct))
+        {
+            list.Add(new CollectionSummary(name, (await items.CountByStatusAsync(name, ct)).Values.Sum()));
+        }
+
+        return TypedResults.Ok(list);
+    }
+
+    public sealed record ProgressPoint(DateTimeOffset At, string BatchId, int ItemsSucceeded, long CumulativeItems, decimal CumulativeUsd);
+
+    /// <summary>Items embedded over time: one point per ingested batch, cumulative.</summary>
+    private static async Task<Ok<List<ProgressPoint>>> ProgressAsync(string collection, BatchSummaries summaries, CancellationToken ct)
+    {
+        var ingested = new List<BatchSummary>();
+        await foreach (BatchSummary s in summaries.ListAsync(collection, ct))
+        {
+            if (s.IngestedAt is not null)
+            {
+                ingested.Add(s);
+            }
+        }
+
+        long items = 0;
+        decimal usd = 0;
+        var points = new List<ProgressPoint>();
+        foreach (BatchSummary s in ingested.OrderBy(s => s.IngestedAt))
+        {
+            items += s.Ingest?.ItemsSucceeded ?? 0;
+            usd += s.ActualUsd ?? 0;
+            points.Add(new ProgressPoint(s.IngestedAt!.Value, s.BatchId, s.Ingest?.ItemsSucceeded ?? 0, items, usd));
+        }
+
+        return TypedResults.Ok(points);
     }
 
     private static async Task<Results<Ok<CollectionStats>, ProblemHttpResult>> StatsAsync(string collection, CollectionStatsReader stats, CancellationToken ct)

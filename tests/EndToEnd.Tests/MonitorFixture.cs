@@ -1,0 +1,120 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BatchEmbed.Functions.Hosting;
+using Microsoft.Playwright;
+
+namespace BatchEmbed.EndToEnd.Tests;
+
+/// <summary>
+/// A live host that has done a real emulator run (the 'lines' collection imported, submitted and ingested), one
+/// long-running ingest ('slow', waiting on a slow batch) to terminate, and a headless Chromium to look at it.
+/// </summary>
+public sealed class MonitorFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public FunctionsHost Host { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Screenshots);
+        string data = Directory.CreateTempSubdirectory("monitor-").FullName;
+        Host = await FunctionsHost.StartAsync([], data, new Dictionary<string, string?>
+        {
+            ["Pipeline:DataDirectory"] = data,
+            ["Pipeline:PageSize"] = "120",
+            ["Pipeline:PollSeconds"] = "1",
+            ["Pipeline:BudgetUsd"] = "0.01",
+            ["OpenAI:EmulatorLinesPerSecond"] = "400",
+            ["Host:Port"] = "0",
+            ["PollPending:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        Api = new HttpClient { BaseAddress = Host.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        Api.DefaultRequestHeaders.Add("x-functions-key", Host.Keys.AdminKey);
+
+        await ImportAsync("lines", 300);
+        await RunAsync("api/embeddings/lines/submit", "submit-lines");
+        await RunAsync("api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
+
+        await ImportAsync("slow", 40_000); // at 400 lines/s its batch runs for minutes: the ingest waiting on it stays Running
+        await RunAsync("api/embeddings/slow/submit", "submit-slow");
+        (await Api.PostAsJsonAsync("api/embeddings/slow/ingest", new { wait = true })).EnsureSuccessStatusCode();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task<IPage> SignedInPageAsync(int width = 1280, int height = 1000)
+    {
+        IPage page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(dialog.Type == "prompt" ? dialog.DefaultValue : null);
+        await page.GotoAsync(new Uri(Host.BaseUrl, "monitor").ToString());
+        await page.FillAsync("#key", Host.Keys.AdminKey);
+        await page.ClickAsync("#login-form button[type=submit]");
+        await page.WaitForSelectorAsync("#nav:not([hidden])");
+        return page;
+    }
+
+    public Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = false });
+
+    public async Task<JsonNode> GetAsync(string path) => JsonNode.Parse(await Api.GetStringAsync(path))!;
+
+    private async Task ImportAsync(string collection, int n)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < n; i++)
+        {
+            sb.Append(JsonSerializer.Serialize(new { id = $"{collection}-{i:D5}", text = $"{collection} receipt line {i}: total {i % 90}.{i % 10}0 EUR" })).Append('\n');
+        }
+
+        using HttpResponseMessage r = await Api.PostAsync($"api/collections/{collection}/items", new StringContent(sb.ToString(), Encoding.UTF8));
+        r.EnsureSuccessStatusCode();
+    }
+
+    private async Task RunAsync(string path, string id, object? body = null)
+    {
+        (await Api.PostAsJsonAsync(path, body ?? new { })).EnsureSuccessStatusCode();
+        DateTime until = DateTime.UtcNow.AddSeconds(120);
+        while ((string)(await GetAsync($"runtime/webhooks/durabletask/instances/{id}"))["runtimeStatus"]! != "Completed")
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"{id} did not complete");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        Api?.Dispose();
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+    }
+}
