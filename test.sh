@@ -7,13 +7,25 @@ cd "$(dirname "$0")"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# What the tests need beyond the .NET SDK: Node.js and npm (a fresh machine has them), and the official Node openai
-# client, installed from its lockfile (the emulator's second-client round trip). Each install is idempotent.
+# What the tests need beyond the .NET SDK: Node.js and npm (a fresh machine has them), the official Node openai
+# client, installed from its lockfile (the emulator's second-client round trip), and Chromium. Each install is idempotent.
 command -v node >/dev/null || { echo "Node.js is required (the emulator's second-client test)"; echo "0 passed, 1 failed"; exit 1; }
 if ! (cd tools/openai-node && npm ci --no-audit --no-fund --silent); then
   echo "npm ci in tools/openai-node failed"
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+# Debian's Chromium for the monitor's browser tests (Playwright drives it through ExecutablePath; it cannot download
+# browsers here). Installed with apt when missing; needs root or sudo.
+if [ ! -x /usr/bin/chromium ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && sudo_cmd="sudo"
+  if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium; } >/dev/null 2>&1; then
+    echo "installing chromium (apt-get install chromium) failed: the monitor's browser tests need /usr/bin/chromium"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
 fi
 
 if ! dotnet build BatchEmbed.slnx -c Release -nologo -v q 2>&1 | tee -a "$log"; then
