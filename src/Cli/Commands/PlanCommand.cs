@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.CompilerServices;
 using BatchEmbed.Connectors.Files;
 using BatchEmbed.Domain.Chunking;
 using BatchEmbed.Domain.Fingerprints;
@@ -59,14 +58,20 @@ internal static class PlanCommand
         var planner = new EmbeddingBatchPlanner(settings);
         var sink = new DirectoryBatchFileSink(outDir);
         string source = InputFiles.DisplayName(corpusPath);
-        var intake = new Intake(source);
+        var intake = new ItemIntake(source, BatchPlan.MaxErrorsKept);
         BatchPlan plan;
         await using (Stream stream = InputFiles.Open(corpusPath))
         {
             plan = await planner.PlanAsync(intake.ItemsAsync(stream, ct), sink, ct);
         }
 
-        intake.CopyInto(plan);
+        plan.AddSkippedEmpty(intake.EmptyTexts);
+        foreach (LineError e in intake.Errors)
+        {
+            plan.AddError(e);
+        }
+
+        plan.AddUnkeptErrors(intake.ErrorCount - intake.Errors.Count);
         string what = $"{plan.Batches.Count} {(plan.Batches.Count == 1 ? "batch" : "batches")}, {plan.Tokens:N0} tokens of {settings.Target.Model}";
         BudgetDecision decision = BudgetGate.Check(plan.EstimatedUsd, budget, 0m, what);
         var report = new PlanReport(plan, settings, decision, sink.DirectoryPath);
@@ -83,48 +88,5 @@ internal static class PlanCommand
     {
         string stem = corpusPath == "-" ? "items" : Path.GetFileNameWithoutExtension(corpusPath).ToLowerInvariant();
         return CollectionName.IsValid(stem) ? stem : "items";
-    }
-
-    /// <summary>Turns NDJSON lines into items, keeping account of rejected lines and empty texts.</summary>
-    private sealed class Intake(string source)
-    {
-        private readonly List<LineError> _errors = [];
-        private long _errorCount;
-        private long _empty;
-
-        public async IAsyncEnumerable<CorpusItem> ItemsAsync(Stream stream, [EnumeratorCancellation] CancellationToken ct)
-        {
-            await foreach (ItemLine line in NdjsonItemReader.ReadAsync(stream, ct))
-            {
-                switch (line.Kind)
-                {
-                    case ItemLineKind.Item:
-                        yield return line.Item!;
-                        break;
-                    case ItemLineKind.EmptyText:
-                        _empty++;
-                        break;
-                    default:
-                        _errorCount++;
-                        if (_errors.Count < BatchPlan.MaxErrorsKept)
-                        {
-                            _errors.Add(new LineError(source, line.LineNumber, line.Error!));
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        public void CopyInto(BatchPlan plan)
-        {
-            plan.AddSkippedEmpty(_empty);
-            foreach (LineError e in _errors)
-            {
-                plan.AddError(e);
-            }
-
-            plan.AddUnkeptErrors(_errorCount - _errors.Count);
-        }
     }
 }

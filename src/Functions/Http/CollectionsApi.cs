@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Connectors.Items;
@@ -47,39 +46,15 @@ public static class CollectionsApi
             return Problems.BadRequest($"Invalid collection name '{collection}': use 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit.");
         }
 
-        var rejected = new List<Rejected>();
-        long rejectedCount = 0, empty = 0;
-        ImportResult result = await items.ImportAsync(collection, Valid(request.Body, ct), ct);
-        var response = new ImportResponse(collection, result.Imported, result.Updated, result.Unchanged, empty, rejectedCount, rejected);
-        if (rejectedCount > 0 && result.Imported + result.Updated + result.Unchanged == 0)
+        var intake = new ItemIntake(collection, MaxRejectedListed);
+        ImportResult result = await items.ImportAsync(collection, intake.ItemsAsync(request.Body, ct), ct);
+        var rejected = intake.Errors.Select(e => new Rejected(e.Line, e.Message)).ToList();
+        if (intake.ErrorCount > 0 && result.Imported + result.Updated + result.Unchanged == 0)
         {
-            return Problems.BadRequest($"No line could be imported: {rejectedCount} line(s) were rejected.", new Dictionary<string, object?> { ["rejected"] = rejected });
+            return Problems.BadRequest($"No line could be imported: {intake.ErrorCount} line(s) were rejected.", new Dictionary<string, object?> { ["rejected"] = rejected });
         }
 
-        return TypedResults.Ok(response);
-
-        async IAsyncEnumerable<CorpusItem> Valid(Stream body, [EnumeratorCancellation] CancellationToken token)
-        {
-            await foreach (ItemLine line in NdjsonItemReader.ReadAsync(body, token))
-            {
-                switch (line.Kind)
-                {
-                    case ItemLineKind.Item:
-                        yield return line.Item!;
-                        break;
-                    case ItemLineKind.EmptyText:
-                        empty++;
-                        break;
-                    default:
-                        if (++rejectedCount <= MaxRejectedListed)
-                        {
-                            rejected.Add(new Rejected(line.LineNumber, line.Error ?? "unreadable line"));
-                        }
-
-                        break;
-                }
-            }
-        }
+        return TypedResults.Ok(new ImportResponse(collection, result.Imported, result.Updated, result.Unchanged, intake.EmptyTexts, intake.ErrorCount, rejected));
     }
 
     public sealed record CollectionSummary(string Name, long Items);
