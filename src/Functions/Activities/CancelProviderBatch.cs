@@ -1,6 +1,7 @@
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.DurableTask;
 using BatchEmbed.Functions.Entities;
+using BatchEmbed.Functions.Pipeline;
 
 namespace BatchEmbed.Functions.Activities;
 
@@ -10,7 +11,14 @@ public sealed class CancelProviderBatch(IBatchProvider provider) : TaskActivity<
     public override async Task<ProviderObservation> RunAsync(TaskActivityContext context, string input)
     {
         ArgumentException.ThrowIfNullOrEmpty(input);
-        ProviderBatch batch = await provider.CancelBatchAsync(input, CancellationToken.None);
-        return SubmitBatch.Observe(batch, DateTimeOffset.UtcNow);
+        try
+        {
+            ProviderBatch batch = await provider.CancelBatchAsync(input, CancellationToken.None);
+            return SubmitBatch.Observe(batch, DateTimeOffset.UtcNow);
+        }
+        catch (BatchProviderException ex) when (!ex.IsRetriable)
+        {
+            throw new PermanentFailureException($"The provider refused to cancel batch {input} ({ex.Kind}): {ex.Message}", ex);
+        }
     }
 }

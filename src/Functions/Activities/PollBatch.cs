@@ -22,7 +22,14 @@ public sealed class PollBatch(IBatchProvider provider, BatchSummaries summaries)
                 s.Counts?.Total ?? 0, s.Counts?.Completed ?? 0, s.Counts?.Failed ?? 0, s.ActualInputTokens, 0, [], DateTimeOffset.UtcNow);
         }
 
-        ProviderBatch batch = await provider.GetBatchAsync(input.ProviderBatchId, CancellationToken.None);
-        return SubmitBatch.Observe(batch, DateTimeOffset.UtcNow);
+        try
+        {
+            ProviderBatch batch = await provider.GetBatchAsync(input.ProviderBatchId, CancellationToken.None);
+            return SubmitBatch.Observe(batch, DateTimeOffset.UtcNow);
+        }
+        catch (BatchProviderException ex) when (!ex.IsRetriable)
+        {
+            throw new PermanentFailureException($"The provider cannot report batch {input.ProviderBatchId} ({ex.Kind}): {ex.Message}", ex);
+        }
     }
 }

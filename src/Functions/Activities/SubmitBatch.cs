@@ -36,6 +36,21 @@ public sealed class SubmitBatch(
             return await sync.EmbedAsync(input, ct);
         }
 
+        // Claim first: if the batch can never be created, its items are still this batch's, and ingesting the failed
+        // batch puts them back with the reason and an attempt counted (instead of leaving them unaccounted for).
+        await ClaimAsync(input, ct);
+        try
+        {
+            return Observe(await CreateOnceAsync(input, ct), DateTimeOffset.UtcNow);
+        }
+        catch (BatchProviderException ex) when (!ex.IsRetriable)
+        {
+            throw new PermanentFailureException($"The provider refused batch {input.BatchId} ({ex.Kind}): {ex.Message}", ex);
+        }
+    }
+
+    private async Task<ProviderBatch> CreateOnceAsync(SubmitBatchInput input, CancellationToken ct)
+    {
         ProviderBatch batch;
         if (await summaries.GetAsync(input.BatchId, ct) is { ProviderBatchId: { } known })
         {
@@ -61,8 +76,7 @@ public sealed class SubmitBatch(
             batch = await provider.CreateBatchAsync(new BatchCreateRequest(input.BatchId, fileId, BatchEndpoints.Embeddings, metadata), ct);
         }
 
-        await ClaimAsync(input, ct);
-        return Observe(batch, DateTimeOffset.UtcNow);
+        return batch;
     }
 
     public static ProviderObservation Observe(ProviderBatch b, DateTimeOffset at) => new(

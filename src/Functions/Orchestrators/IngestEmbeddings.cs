@@ -112,6 +112,9 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
             {
                 return null;
             }
+
+            // Never created (refused, or out of retries): its claimed items go back with the reason.
+            observation = new ProviderObservation(string.Empty, "failed", null, null, null, summary.Requests, 0, 0, null, null, summary.Errors, Now(context));
         }
 
         IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(

@@ -121,7 +121,7 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
         }
         catch (TaskFailedException ex)
         {
-            string reason = ex.FailureDetails.InnerFailure?.ErrorMessage ?? ex.FailureDetails.ErrorMessage;
+            string reason = ex.FailureDetails.ErrorMessage;
             await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.FailSubmit), new SubmitFailure("submit_failed: " + reason, Now(context)));
             return false;
         }

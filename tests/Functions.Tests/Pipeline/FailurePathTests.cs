@@ -135,6 +135,27 @@ public sealed class FailurePathTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task A_batch_refused_at_create_is_recorded_failed_and_its_items_are_settled_with_the_reason()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["Pipeline:MaxAttempts"] = "1" }, emulator: o => o.Faults.CreateFailures.Enqueue(400));
+        await host.ImportAsync("lines", PipelineHost.Ndjson(EndToEndTests.Corpus(20)));
+        JsonObject submit = await host.SubmitAsync("lines");
+        Assert.Equal(1, (int)submit["submitFailed"]!);
+        Assert.Empty(await host.ProviderBatchesAsync());
+        JsonNode batch = (await host.GetAsync("api/batches?collection=lines")).AsArray().Single()!;
+        Assert.Equal("Failed", (string)batch["status"]!);
+        Assert.Contains("refused", batch["errors"]!.ToJsonString(), StringComparison.Ordinal);
+
+        await host.IngestAsync("lines");
+        JsonObject stats = await host.StatsAsync("lines");
+        Assert.Equal(20, PipelineHost.Count(stats, "Failed")); // one attempt allowed, and it was spent
+        await AssertAccountedFor(host, "lines", 20);
+        StoredItem? item = await host.Host.Services.GetRequiredService<IItemStore>().GetAsync("lines", "item-0005", CancellationToken.None);
+        Assert.Contains("submit_failed", item!.LastError, StringComparison.Ordinal);
+        Assert.Equal("Ingested", (string)(await host.GetAsync("api/batches?collection=lines")).AsArray().Single()!["status"]!);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task A_budget_refusal_explains_itself_and_submits_nothing()
     {
         await using PipelineHost host = await PipelineHost.StartAsync();
