@@ -36,6 +36,15 @@ public interface IItemStore
     Task<int> MarkSucceededAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Marks items embedded as above, recording how many chunk vectors each now spans (so a later, shorter embedding can
+    /// tombstone the chunks it no longer has).
+    /// </summary>
+    Task<int> MarkSucceededAsync(string collection, IReadOnlyDictionary<string, int> chunksById, string batchId, string fingerprint, CancellationToken cancellationToken);
+
+    /// <summary>For items embedded under <paramref name="fingerprint"/>, how many chunk vectors they span (others are absent).</summary>
+    Task<IReadOnlyDictionary<string, int>> EmbeddedChunksAsync(string collection, IReadOnlyCollection<string> ids, string fingerprint, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Puts items of <paramref name="batchId"/> back to None with the reason, or to Failed once they have had
     /// <paramref name="maxAttempts"/> attempts. Returns (requeued, failed).
     /// </summary>

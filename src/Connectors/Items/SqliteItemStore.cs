@@ -14,7 +14,7 @@ namespace BatchEmbed.Connectors.Items;
 /// </summary>
 public sealed class SqliteItemStore : IItemStore, IDisposable
 {
-    private static readonly string[] s_versions = ["items-1.0.0"];
+    private static readonly string[] s_versions = ["items-1.0.0", "items-1.1.0"];
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
@@ -238,6 +238,46 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         ForEachId(collection, ids, cancellationToken,
             "UPDATE Items SET Status = 2, Fingerprint = $fp, LastError = NULL, UpdatedAt = $now WHERE Collection = $c AND Id = $id AND BatchId = $b",
             ("$b", batchId), ("$fp", fingerprint));
+
+    public Task<int> MarkSucceededAsync(string collection, IReadOnlyDictionary<string, int> chunksById, string batchId, string fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunksById);
+        return WriteAsync((c, tx) =>
+        {
+            using SqliteCommand cmd = Cmd(c, tx,
+                "UPDATE Items SET Status = 2, Fingerprint = $fp, Chunks = $n, LastError = NULL, UpdatedAt = $now WHERE Collection = $c AND Id = $id AND BatchId = $b",
+                ("$c", collection), ("$id", string.Empty), ("$n", 0), ("$b", batchId), ("$fp", fingerprint), ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            int changed = 0;
+            foreach ((string id, int chunks) in chunksById)
+            {
+                cmd.Parameters["$id"].Value = id;
+                cmd.Parameters["$n"].Value = chunks;
+                changed += cmd.ExecuteNonQuery();
+            }
+
+            return changed;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyDictionary<string, int>> EmbeddedChunksAsync(string collection, IReadOnlyCollection<string> ids, string fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using SqliteConnection c = Open();
+        using SqliteCommand q = Cmd(c, null, "SELECT Chunks FROM Items WHERE Collection = $c AND Id = $id AND Fingerprint = $fp",
+            ("$c", collection), ("$id", string.Empty), ("$fp", fingerprint));
+        var chunks = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string id in ids)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            q.Parameters["$id"].Value = id;
+            if (q.ExecuteScalar() is long n && n > 0)
+            {
+                chunks[id] = (int)n;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, int>>(chunks);
+    }
 
     public async Task<(int Requeued, int Failed)> RequeueAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string reason, int maxAttempts, CancellationToken cancellationToken)
     {

@@ -123,7 +123,19 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         int marked = 0;
         foreach (string[] slice in succeeded.Chunk(5_000))
         {
-            marked += await items.MarkSucceededAsync(input.Collection, slice, input.BatchId, input.Fingerprint, ct);
+            // An item re-embedded into fewer chunks than before (a shorter text) drops the chunk vectors it no longer has.
+            IReadOnlySet<string> claimed = await items.ClaimedByAsync(input.Collection, slice, input.BatchId, ct);
+            IReadOnlyDictionary<string, int> before = await items.EmbeddedChunksAsync(input.Collection, slice, input.Fingerprint, ct);
+            var stale = before
+                .Where(kv => claimed.Contains(kv.Key) && kv.Value > chunksPerItem[kv.Key])
+                .SelectMany(kv => Enumerable.Range(chunksPerItem[kv.Key], kv.Value - chunksPerItem[kv.Key]).Select(i => CustomId.Format(input.Collection, kv.Key, i)))
+                .ToList();
+            if (stale.Count > 0)
+            {
+                await vectors.WriteDeltaAsync(index, [], stale, ct);
+            }
+
+            marked += await items.MarkSucceededAsync(input.Collection, slice.ToDictionary(id => id, id => chunksPerItem[id], StringComparer.Ordinal), input.BatchId, input.Fingerprint, ct);
         }
 
         int requeued = 0, failed = 0;

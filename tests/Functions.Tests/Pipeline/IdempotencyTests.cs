@@ -84,6 +84,28 @@ public sealed class IdempotencyTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task An_item_re_embedded_into_fewer_chunks_leaves_no_old_chunk_vectors_behind()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["Pipeline:ChunkTokens"] = "64" });
+        var corpus = EndToEndTests.Corpus(10);
+        corpus.Add(("long", string.Join(' ', Enumerable.Range(0, 300).Select(i => $"token{i}"))));
+        await host.ImportAsync("lines", PipelineHost.Ndjson(corpus));
+        long chunks = (long)(await host.SubmitAsync("lines"))["requests"]!;
+        await host.IngestAsync("lines");
+        Assert.True(chunks >= 14, $"the long item should span several chunks ({chunks} requests)");
+        Assert.Equal(chunks, (long)(await host.StatsAsync("lines"))["index"]!["vectors"]!);
+
+        corpus[^1] = ("long", "now a short text");
+        await host.ImportAsync("lines", PipelineHost.Ndjson(corpus));
+        Assert.Equal(1, (long)(await host.SubmitAsync("lines"))["requests"]!);
+        await host.IngestAsync("lines");
+
+        Assert.Equal(11, (long)(await host.StatsAsync("lines"))["index"]!["vectors"]!); // one vector per item again
+        JsonArray hits = await host.SearchAsync("lines", string.Join(' ', Enumerable.Range(100, 60).Select(i => $"token{i}")), 3);
+        Assert.DoesNotContain(hits, h => (string)h!["id"]! == "long" && (int)h["chunk"]! > 0);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task A_stale_batch_never_overwrites_a_newer_vector()
     {
         // The first batch runs slowly; meanwhile one item's text changes and a second batch embeds the new text.
