@@ -41,6 +41,12 @@ public sealed class MonitorTests(MonitorFixture fx) : IClassFixture<MonitorFixtu
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#instances tbody tr')].every(r => r.textContent.includes('submit-'))");
         Assert.Equal(0, await page.Locator("#instances a:has-text('ingest-lines')").CountAsync());
 
+        await page.FillAsync("#goto-id", "ingest-lines");
+        await page.ClickAsync("#goto button[type=submit]");
+        await page.WaitForSelectorAsync("#detail h2:has-text('ingest-lines')");
+        await page.GoBackAsync();
+        await page.WaitForSelectorAsync("#instances table");
+
         await page.SetViewportSizeAsync(420, 900); // a narrow window still shows the list (it scrolls sideways)
         await fx.ShotAsync(page, "02-instances-narrow");
         Assert.True(await page.IsVisibleAsync("#instances table"));

@@ -67,9 +67,11 @@
         <div><button type="submit" class="primary">Apply</button></div>
         <div><label class="inline"><input id="f-auto" type="checkbox" checked> Auto-refresh (5 s)</label></div>
       </form></div>
+      <form id="goto" class="card filters" aria-label="Go to an instance"><div><label for="goto-id">Go to instance id</label><input id="goto-id" placeholder="ingest-lines" required></div><div><button type="submit">Open</button></div></form>
       <div class="card"><div class="table-wrap" id="instances"></div>
       <div class="actions"><button type="button" id="prev">Previous page</button><button type="button" id="next">Next page</button><span id="page" class="muted"></span></div></div>`;
     const load = () => loadInstances();
+    document.getElementById('goto').addEventListener('submit', e => { e.preventDefault(); location.hash = '#/instance/' + encodeURIComponent(document.getElementById('goto-id').value.trim()); });
     document.getElementById('filters').addEventListener('submit', e => { e.preventDefault(); state.instancePages = [null]; state.instancePage = 0; load(); });
     document.getElementById('prev').addEventListener('click', () => { if (state.instancePage > 0) { state.instancePage--; load(); } });
     document.getElementById('next').addEventListener('click', () => { if (state.instancePages[state.instancePage + 1]) { state.instancePage++; load(); } });
