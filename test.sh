@@ -22,9 +22,8 @@ if [ ! -x /usr/bin/chromium ]; then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && sudo_cmd="sudo"
   if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium; } >/dev/null 2>&1; then
-    echo "installing chromium (apt-get install chromium) failed: the monitor's browser tests need /usr/bin/chromium"
-    echo "0 passed, 1 failed"
-    exit 1
+    # Carry on: every other test still runs, and the browser tests fail saying what is missing.
+    echo "warning: installing chromium (apt-get install chromium) failed: the monitor's browser tests need /usr/bin/chromium"
   fi
 fi
 

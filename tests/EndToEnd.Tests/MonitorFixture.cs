@@ -27,6 +27,11 @@ public sealed class MonitorFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"The browser tests drive Debian's Chromium at {ChromiumPath}: install it with `apt-get install chromium` (./test.sh does).");
+        }
+
         Directory.CreateDirectory(Screenshots);
         string data = Directory.CreateTempSubdirectory("monitor-").FullName;
         Host = await FunctionsHost.StartAsync([], data, new Dictionary<string, string?>
