@@ -5,31 +5,20 @@ using BatchEmbed.Functions.Pipeline;
 
 namespace BatchEmbed.Functions.Activities;
 
-public sealed record PollBatchInput(string BatchId, string ProviderBatchId);
-
-/// <summary>Asks the provider for a batch's status, counts and file ids.</summary>
-public sealed class PollBatch(IBatchProvider provider, BatchSummaries summaries) : TaskActivity<PollBatchInput, ProviderObservation>
+/// <summary>Asks the provider for an open batch's status, counts and file ids (input: the provider batch id).</summary>
+public sealed class PollBatch(IBatchProvider provider) : TaskActivity<string, ProviderObservation>
 {
-    public override async Task<ProviderObservation> RunAsync(TaskActivityContext context, PollBatchInput input)
+    public override async Task<ProviderObservation> RunAsync(TaskActivityContext context, string input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (SyncEmbedder.IsSync(input.ProviderBatchId))
-        {
-            // Embedded synchronously at submission: already complete; the summary holds what SubmitBatch observed.
-            var s = await summaries.GetAsync(input.BatchId, CancellationToken.None)
-                ?? throw new InvalidOperationException($"Batch summary '{input.BatchId}' is gone.");
-            return new ProviderObservation(input.ProviderBatchId, "completed", null, s.OutputFileId, null,
-                s.Counts?.Total ?? 0, s.Counts?.Completed ?? 0, s.Counts?.Failed ?? 0, s.ActualInputTokens, 0, [], DateTimeOffset.UtcNow);
-        }
-
+        ArgumentException.ThrowIfNullOrEmpty(input);
         try
         {
-            ProviderBatch batch = await provider.GetBatchAsync(input.ProviderBatchId, CancellationToken.None);
+            ProviderBatch batch = await provider.GetBatchAsync(input, CancellationToken.None);
             return SubmitBatch.Observe(batch, DateTimeOffset.UtcNow);
         }
         catch (BatchProviderException ex) when (!ex.IsRetriable)
         {
-            throw new PermanentFailureException($"The provider cannot report batch {input.ProviderBatchId} ({ex.Kind}): {ex.Message}", ex);
+            throw new PermanentFailureException($"The provider cannot report batch {input} ({ex.Kind}): {ex.Message}", ex);
         }
     }
 }

@@ -1,6 +1,7 @@
 using BatchEmbed.Connectors.Blobs;
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Domain.Batches;
 using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Results;
 using BatchEmbed.DurableTask;
@@ -9,8 +10,8 @@ using BatchEmbed.Functions.Pipeline;
 
 namespace BatchEmbed.Functions.Activities;
 
-/// <param name="Observation">The provider's terminal view of the batch; null when it was never created.</param>
-public sealed record StoreResultsInput(string BatchId, string Collection, string Fingerprint, string InputPath, int MaxAttempts, ProviderObservation? Observation);
+/// <summary>A terminal batch, by reference: its BatchSummary holds the collection, input file and result files.</summary>
+public sealed record StoreResultsInput(string BatchId, int MaxAttempts);
 
 /// <summary>
 /// Streams a terminal batch's output and error files (never buffered whole) into vector deltas, then settles every
@@ -18,7 +19,7 @@ public sealed record StoreResultsInput(string BatchId, string Collection, string
 /// the last attempt). Vectors are written, and items marked, only where the item is still claimed by this batch, so a
 /// stale batch never overwrites a newer vector. Safe to run again: deltas are upserts and every update is conditional.
 /// </summary>
-public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStore vectors, ResultFiles files, EmbeddingConfig config)
+public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStore vectors, ResultFiles files, BatchSummaries summaries, EmbeddingConfig config)
     : TaskActivity<StoreResultsInput, IngestOutcome>
 {
     private const int FlushEvery = 2_000;
@@ -28,11 +29,13 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
     {
         ArgumentNullException.ThrowIfNull(input);
         CancellationToken ct = CancellationToken.None;
-        string index = EmbeddingConfig.IndexName(input.Collection, input.Fingerprint);
+        BatchSummary batch = await summaries.GetAsync(input.BatchId, ct)
+            ?? throw new InvalidOperationException($"Batch summary '{input.BatchId}' is gone (deleted by a reset?); its results were not stored.");
+        string index = EmbeddingConfig.IndexName(batch.Collection, batch.Fingerprint);
 
         var chunksPerItem = new Dictionary<string, int>(StringComparer.Ordinal);
         var customIds = new List<string>();
-        await using (Stream file = await blobs.OpenReadAsync(input.InputPath, ct))
+        await using (Stream file = await blobs.OpenReadAsync(batch.InputPath, ct))
         {
             await foreach (string customId in BatchInputReader.ReadCustomIdsAsync(file, ct))
             {
@@ -51,7 +54,7 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         long promptTokens = 0, written = 0;
         int? dimensions = null;
 
-        foreach (string? fileId in new[] { input.Observation?.OutputFileId, input.Observation?.ErrorFileId })
+        foreach (string? fileId in new[] { batch.OutputFileId, batch.ErrorFileId })
         {
             if (fileId is null)
             {
@@ -81,7 +84,7 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
                     buffer.Add(new VectorRecord(line.CustomId!, vector));
                     if (buffer.Count >= FlushEvery)
                     {
-                        written += await FlushAsync(input, index, buffer, ct);
+                        written += await FlushAsync(batch, index, buffer, ct);
                     }
                 }
                 else if (outcome == ResultOutcome.Failed)
@@ -91,17 +94,16 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
             }
         }
 
-        written += await FlushAsync(input, index, buffer, ct);
+        written += await FlushAsync(batch, index, buffer, ct);
 
-        string missingCode = input.Observation?.Status switch
+        string missingCode = batch.Status switch
         {
-            "expired" => "batch_expired",
-            "cancelled" => "batch_cancelled",
-            "failed" => "batch_failed",
-            null => "not_submitted",
+            BatchStatus.Expired => "batch_expired",
+            BatchStatus.Cancelled => "batch_cancelled",
+            BatchStatus.Failed => "batch_failed",
             _ => "missing",
         };
-        string missingWhy = input.Observation is { Errors.Count: > 0 } o ? string.Join("; ", o.Errors) : "no result line was returned for this request";
+        string missingWhy = batch.Errors.Count > 0 ? string.Join("; ", batch.Errors) : "no result line was returned for this request";
         ReconcileReport report = reconciler.Complete(missingCode, missingWhy);
         foreach (RequestProblem p in report.Missing.Concat(report.Malformed))
         {
@@ -124,18 +126,18 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         foreach (string[] slice in succeeded.Chunk(5_000))
         {
             // An item re-embedded into fewer chunks than before (a shorter text) drops the chunk vectors it no longer has.
-            IReadOnlySet<string> claimed = await items.ClaimedByAsync(input.Collection, slice, input.BatchId, ct);
-            IReadOnlyDictionary<string, int> before = await items.EmbeddedChunksAsync(input.Collection, slice, input.Fingerprint, ct);
+            IReadOnlySet<string> claimed = await items.ClaimedByAsync(batch.Collection, slice, input.BatchId, ct);
+            IReadOnlyDictionary<string, int> before = await items.EmbeddedChunksAsync(batch.Collection, slice, batch.Fingerprint, ct);
             var stale = before
                 .Where(kv => claimed.Contains(kv.Key) && kv.Value > chunksPerItem[kv.Key])
-                .SelectMany(kv => Enumerable.Range(chunksPerItem[kv.Key], kv.Value - chunksPerItem[kv.Key]).Select(i => CustomId.Format(input.Collection, kv.Key, i)))
+                .SelectMany(kv => Enumerable.Range(chunksPerItem[kv.Key], kv.Value - chunksPerItem[kv.Key]).Select(i => CustomId.Format(batch.Collection, kv.Key, i)))
                 .ToList();
             if (stale.Count > 0)
             {
                 await vectors.WriteDeltaAsync(index, [], stale, ct);
             }
 
-            marked += await items.MarkSucceededAsync(input.Collection, slice.ToDictionary(id => id, id => chunksPerItem[id], StringComparer.Ordinal), input.BatchId, input.Fingerprint, ct);
+            marked += await items.MarkSucceededAsync(batch.Collection, slice.ToDictionary(id => id, id => chunksPerItem[id], StringComparer.Ordinal), input.BatchId, batch.Fingerprint, ct);
         }
 
         int requeued = 0, failed = 0;
@@ -143,7 +145,7 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         {
             foreach (string[] slice in group.Chunk(5_000))
             {
-                (int r, int f) = await items.RequeueAsync(input.Collection, slice, input.BatchId, Truncate(group.Key), input.MaxAttempts, ct);
+                (int r, int f) = await items.RequeueAsync(batch.Collection, slice, input.BatchId, Truncate(group.Key), input.MaxAttempts, ct);
                 requeued += r;
                 failed += f;
             }
@@ -154,7 +156,7 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
     }
 
     /// <summary>Writes the buffered vectors of items this batch still holds as one delta.</summary>
-    private async Task<long> FlushAsync(StoreResultsInput input, string index, List<VectorRecord> buffer, CancellationToken ct)
+    private async Task<long> FlushAsync(BatchSummary batch, string index, List<VectorRecord> buffer, CancellationToken ct)
     {
         if (buffer.Count == 0)
         {
@@ -162,7 +164,7 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         }
 
         var itemIds = buffer.Select(r => CustomId.TryParse(r.Key, out CustomId id) ? id.ItemId : string.Empty).Distinct(StringComparer.Ordinal).ToList();
-        IReadOnlySet<string> claimed = await items.ClaimedByAsync(input.Collection, itemIds, input.BatchId, ct);
+        IReadOnlySet<string> claimed = await items.ClaimedByAsync(batch.Collection, itemIds, batch.BatchId, ct);
         var records = buffer.Where(r => CustomId.TryParse(r.Key, out CustomId id) && claimed.Contains(id.ItemId)).ToList();
         buffer.Clear();
         if (records.Count > 0)

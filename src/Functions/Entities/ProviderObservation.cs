@@ -13,10 +13,7 @@ public sealed record ProviderObservation(
     long? InputTokens,
     long? OutputTokens,
     IReadOnlyList<string> Errors,
-    DateTimeOffset At)
-{
-    public bool IsTerminal => Status is "completed" or "failed" or "expired" or "cancelled";
-}
+    DateTimeOffset At);
 
 /// <summary>Why a batch was never created.</summary>
 public sealed record SubmitFailure(string Reason, DateTimeOffset At);

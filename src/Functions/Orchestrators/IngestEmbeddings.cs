@@ -90,37 +90,26 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
         return new IngestEmbeddingsOutput(totals, open, compactions, message);
     }
 
-    /// <summary>Polls one batch and, once it is terminal, stores its results; null while it is still open.</summary>
+    /// <summary>
+    /// Polls one batch while it is open and, once its BatchSummary is terminal, stores its results; null while it is
+    /// still open. A batch already recorded terminal (embedded synchronously, never created, or polled before a crash)
+    /// goes straight to StoreResults.
+    /// </summary>
     private static async Task<IngestOutcome?> IngestOne(TaskOrchestrationContext context, IngestEmbeddingsInput input, PendingBatch batch)
     {
         var id = BatchSummaryEntity.Id(batch.BatchId);
-        BatchSummary summary;
-        ProviderObservation? observation = null;
-        if (batch.ProviderBatchId is { } providerId)
+        if (BatchTransitions.IsOpen(batch.Status))
         {
-            observation = await context.CallActivityAsync<ProviderObservation>(nameof(PollBatch), new PollBatchInput(batch.BatchId, providerId), Retries.Provider);
-            summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observation with { At = Now(context) });
-            if (!observation.IsTerminal)
-            {
-                return null;
-            }
-        }
-        else
-        {
-            summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Get));
+            ProviderObservation observation = await context.CallActivityAsync<ProviderObservation>(
+                nameof(PollBatch), batch.ProviderBatchId ?? throw new InvalidOperationException($"Open batch '{batch.BatchId}' has no provider batch id."), Retries.Provider);
+            BatchSummary summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observation with { At = Now(context) });
             if (!BatchTransitions.IsTerminal(summary.Status))
             {
                 return null;
             }
-
-            // Never created (refused, or out of retries): its claimed items go back with the reason.
-            observation = new ProviderObservation(string.Empty, "failed", null, null, null, summary.Requests, 0, 0, null, null, summary.Errors, Now(context));
         }
 
-        IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(
-            nameof(StoreResults),
-            new StoreResultsInput(batch.BatchId, batch.Collection, batch.Fingerprint, summary.InputPath, input.MaxAttempts, observation),
-            Retries.Local);
+        IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(nameof(StoreResults), new StoreResultsInput(batch.BatchId, input.MaxAttempts), Retries.Local);
         await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Ingested), outcome with { At = Now(context) });
         return outcome;
     }
