@@ -18,7 +18,7 @@ public sealed class SqliteItemStoreTests : IDisposable
     {
         Assert.Equal(new ImportResult(3, 0, 0), await Import(("a", "one"), ("b", "two"), ("c", "three")));
         await _store.MarkPendingAsync("lines", ["a", "b", "c"], "batch-1", CancellationToken.None);
-        await _store.MarkSucceededAsync("lines", ["a", "b", "c"], "batch-1", "fp1", CancellationToken.None);
+        await _store.MarkSucceededAsync("lines", Chunks("a", "b", "c"), "batch-1", "fp1", CancellationToken.None);
 
         // same text (after normalisation), changed text, new item
         Assert.Equal(new ImportResult(1, 1, 1), await Import(("a", "one\r\n"), ("b", "TWO"), ("d", "four")));
@@ -35,9 +35,9 @@ public sealed class SqliteItemStoreTests : IDisposable
     {
         await Import(Enumerable.Range(0, 25).Select(i => ($"id{i:D2}", $"text {i}")).ToArray());
         await _store.MarkPendingAsync("lines", ["id00", "id01", "id02"], "b1", CancellationToken.None);
-        await _store.MarkSucceededAsync("lines", ["id00", "id01"], "b1", "fp-old", CancellationToken.None);
+        await _store.MarkSucceededAsync("lines", Chunks("id00", "id01"), "b1", "fp-old", CancellationToken.None);
         await _store.MarkPendingAsync("lines", ["id03"], "b2", CancellationToken.None);
-        await _store.MarkSucceededAsync("lines", ["id03"], "b2", "fp-new", CancellationToken.None);
+        await _store.MarkSucceededAsync("lines", Chunks("id03"), "b2", "fp-new", CancellationToken.None);
 
         var seen = new List<string>();
         string? cursor = null;
@@ -63,9 +63,9 @@ public sealed class SqliteItemStoreTests : IDisposable
 
         await Import(("a", "changed"));                       // text changed: back to None, claim dropped
         Assert.Equal(1, await _store.MarkPendingAsync("lines", ["a"], "new", CancellationToken.None));
-        Assert.Equal(0, await _store.MarkSucceededAsync("lines", ["a"], "old", "fp", CancellationToken.None));
+        Assert.Equal(0, await _store.MarkSucceededAsync("lines", Chunks("a"), "old", "fp", CancellationToken.None));
         Assert.Equal(ItemStatus.Pending, (await _store.GetAsync("lines", "a", CancellationToken.None))!.Status);
-        Assert.Equal(1, await _store.MarkSucceededAsync("lines", ["a"], "new", "fp", CancellationToken.None));
+        Assert.Equal(1, await _store.MarkSucceededAsync("lines", Chunks("a"), "new", "fp", CancellationToken.None));
     }
 
     [Fact]
@@ -104,4 +104,6 @@ public sealed class SqliteItemStoreTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
+
+    private static Dictionary<string, int> Chunks(params string[] ids) => ids.ToDictionary(id => id, _ => 1);
 }

@@ -32,17 +32,17 @@ public interface IItemStore
     /// <summary>Claims items for a batch (status Pending); only items not claimed by another batch. Returns how many.</summary>
     Task<int> MarkPendingAsync(string collection, IReadOnlyCollection<string> ids, string batchId, CancellationToken cancellationToken);
 
-    /// <summary>Marks items embedded, only where their batchId still is <paramref name="batchId"/>. Returns how many.</summary>
-    Task<int> MarkSucceededAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken);
-
     /// <summary>
-    /// Marks items embedded as above, recording how many chunk vectors each now spans (so a later, shorter embedding can
-    /// tombstone the chunks it no longer has).
+    /// Marks items embedded, only where their batchId still is <paramref name="batchId"/>, recording how many chunk
+    /// vectors each now spans (so a later, shorter embedding can tombstone the chunks it no longer has). Returns how many.
     /// </summary>
     Task<int> MarkSucceededAsync(string collection, IReadOnlyDictionary<string, int> chunksById, string batchId, string fingerprint, CancellationToken cancellationToken);
 
-    /// <summary>For items embedded under <paramref name="fingerprint"/>, how many chunk vectors they span (others are absent).</summary>
-    Task<IReadOnlyDictionary<string, int>> EmbeddedChunksAsync(string collection, IReadOnlyCollection<string> ids, string fingerprint, CancellationToken cancellationToken);
+    /// <summary>
+    /// For items still claimed by <paramref name="batchId"/> whose previous embedding was under
+    /// <paramref name="fingerprint"/>: how many chunk vectors that embedding spans (other items are absent).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, int>> PreviousChunksAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken);
 
     /// <summary>
     /// Puts items of <paramref name="batchId"/> back to None with the reason, or to Failed once they have had

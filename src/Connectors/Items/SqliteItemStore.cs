@@ -234,11 +234,6 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
             "UPDATE Items SET Status = 1, BatchId = $b, UpdatedAt = $now WHERE Collection = $c AND Id = $id AND (Status <> 1 OR BatchId = $b) AND Status <> 3",
             ("$b", batchId));
 
-    public Task<int> MarkSucceededAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken) =>
-        ForEachId(collection, ids, cancellationToken,
-            "UPDATE Items SET Status = 2, Fingerprint = $fp, LastError = NULL, UpdatedAt = $now WHERE Collection = $c AND Id = $id AND BatchId = $b",
-            ("$b", batchId), ("$fp", fingerprint));
-
     public Task<int> MarkSucceededAsync(string collection, IReadOnlyDictionary<string, int> chunksById, string batchId, string fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chunksById);
@@ -259,12 +254,12 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyDictionary<string, int>> EmbeddedChunksAsync(string collection, IReadOnlyCollection<string> ids, string fingerprint, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, int>> PreviousChunksAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         using SqliteConnection c = Open();
-        using SqliteCommand q = Cmd(c, null, "SELECT Chunks FROM Items WHERE Collection = $c AND Id = $id AND Fingerprint = $fp",
-            ("$c", collection), ("$id", string.Empty), ("$fp", fingerprint));
+        using SqliteCommand q = Cmd(c, null, "SELECT Chunks FROM Items WHERE Collection = $c AND Id = $id AND BatchId = $b AND Status = 1 AND Fingerprint = $fp",
+            ("$c", collection), ("$id", string.Empty), ("$b", batchId), ("$fp", fingerprint));
         var chunks = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (string id in ids)
         {

@@ -126,10 +126,9 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         foreach (string[] slice in succeeded.Chunk(5_000))
         {
             // An item re-embedded into fewer chunks than before (a shorter text) drops the chunk vectors it no longer has.
-            IReadOnlySet<string> claimed = await items.ClaimedByAsync(batch.Collection, slice, input.BatchId, ct);
-            IReadOnlyDictionary<string, int> before = await items.EmbeddedChunksAsync(batch.Collection, slice, batch.Fingerprint, ct);
+            IReadOnlyDictionary<string, int> before = await items.PreviousChunksAsync(batch.Collection, slice, batch.BatchId, batch.Fingerprint, ct);
             var stale = before
-                .Where(kv => claimed.Contains(kv.Key) && kv.Value > chunksPerItem[kv.Key])
+                .Where(kv => kv.Value > chunksPerItem[kv.Key])
                 .SelectMany(kv => Enumerable.Range(chunksPerItem[kv.Key], kv.Value - chunksPerItem[kv.Key]).Select(i => CustomId.Format(batch.Collection, kv.Key, i)))
                 .ToList();
             if (stale.Count > 0)
