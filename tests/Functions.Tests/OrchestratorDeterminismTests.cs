@@ -87,7 +87,7 @@ public sealed class OrchestratorDeterminismTests
     private static HashSet<Type> WithHelpers(Type type)
     {
         var seen = new HashSet<Type>();
-        var todo = new Stack<Type>([type, typeof(FanOut), typeof(Retries)]);
+        var todo = new Stack<Type>([type, typeof(FanOut), typeof(Retries), typeof(OrchestrationTime)]);
         while (todo.TryPop(out Type? t))
         {
             if (seen.Add(t))

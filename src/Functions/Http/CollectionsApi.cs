@@ -106,7 +106,7 @@ public static class CollectionsApi
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
         string collection, HttpRequest request, IItemStore items, IVectorStore vectors, IBatchProvider provider, EmbeddingConfig config, CancellationToken ct)
     {
-        (SearchRequest? body, IResult? error) = await EmbeddingsApi.ReadAsync<SearchRequest>(request.HttpContext, ct);
+        (SearchRequest? body, IResult? error) = await RequestGuards.ReadAsync<SearchRequest>(request.HttpContext, ct);
         if (error is not null)
         {
             return (ProblemHttpResult)error;
@@ -123,9 +123,9 @@ public static class CollectionsApi
             return Problems.BadRequest("\"k\" must be between 1 and 1000.");
         }
 
-        if (!CollectionName.IsValid(collection) || (await items.CountByStatusAsync(collection, ct)).Values.Sum() == 0)
+        if (await RequestGuards.UnknownCollection(collection, items, ct) is { } unknown)
         {
-            return Problems.NotFound($"There is no collection '{collection}'.");
+            return unknown;
         }
 
         float[] query;

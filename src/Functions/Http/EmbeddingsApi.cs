@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Domain.Planning;
 using BatchEmbed.DurableTask.Http;
@@ -31,12 +30,12 @@ public static class EmbeddingsApi
 
     private static async Task<IResult> SubmitAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
     {
-        if (await UnknownCollection(collection, items, ct) is { } problem)
+        if (await RequestGuards.UnknownCollection(collection, items, ct) is { } problem)
         {
             return problem;
         }
 
-        (SubmitRequest? body, IResult? error) = await ReadAsync<SubmitRequest>(http, ct);
+        (SubmitRequest? body, IResult? error) = await RequestGuards.ReadAsync<SubmitRequest>(http, ct);
         if (error is not null)
         {
             return error;
@@ -54,12 +53,12 @@ public static class EmbeddingsApi
 
     private static async Task<IResult> IngestAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
     {
-        if (await UnknownCollection(collection, items, ct) is { } problem)
+        if (await RequestGuards.UnknownCollection(collection, items, ct) is { } problem)
         {
             return problem;
         }
 
-        (IngestRequest? body, IResult? error) = await ReadAsync<IngestRequest>(http, ct);
+        (IngestRequest? body, IResult? error) = await RequestGuards.ReadAsync<IngestRequest>(http, ct);
         if (error is not null)
         {
             return error;
@@ -71,7 +70,7 @@ public static class EmbeddingsApi
 
     private static async Task<IResult> ResetAsync(HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
     {
-        (ResetRequest? body, IResult? error) = await ReadAsync<ResetRequest>(http, ct);
+        (ResetRequest? body, IResult? error) = await RequestGuards.ReadAsync<ResetRequest>(http, ct);
         if (error is not null)
         {
             return error;
@@ -84,7 +83,7 @@ public static class EmbeddingsApi
 
         foreach (string c in collections)
         {
-            if (await UnknownCollection(c, items, ct) is { } problem)
+            if (await RequestGuards.UnknownCollection(c, items, ct) is { } problem)
             {
                 return problem;
             }
@@ -97,7 +96,7 @@ public static class EmbeddingsApi
 
     private static async Task<IResult> EnrichAsync(HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
     {
-        (EnrichRequest? body, IResult? error) = await ReadAsync<EnrichRequest>(http, ct);
+        (EnrichRequest? body, IResult? error) = await RequestGuards.ReadAsync<EnrichRequest>(http, ct);
         if (error is not null)
         {
             return error;
@@ -106,7 +105,7 @@ public static class EmbeddingsApi
         IReadOnlyList<string> collections = body?.Collections ?? [];
         foreach (string c in collections)
         {
-            if (await UnknownCollection(c, items, ct) is { } problem)
+            if (await RequestGuards.UnknownCollection(c, items, ct) is { } problem)
             {
                 return problem;
             }
@@ -129,38 +128,5 @@ public static class EmbeddingsApi
             ["instanceId"] = id,
             ["statusQueryGetUri"] = payload["statusQueryGetUri"]!.GetValue<string>(),
         });
-    }
-
-    internal static async Task<IResult?> UnknownCollection(string collection, IItemStore items, CancellationToken ct)
-    {
-        if (!CollectionName.IsValid(collection))
-        {
-            return Problems.BadRequest($"Invalid collection name '{collection}'.");
-        }
-
-        return (await items.CountByStatusAsync(collection, ct)).Values.Sum() == 0
-            ? Problems.NotFound($"There is no collection '{collection}': import items first (POST /api/collections/{collection}/items).")
-            : null;
-    }
-
-    /// <summary>An optional JSON body; an empty one is null.</summary>
-    internal static async Task<(T? Body, IResult? Error)> ReadAsync<T>(HttpContext http, CancellationToken ct)
-        where T : class
-    {
-        if (http.Request.ContentLength == 0)
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            string text = await reader.ReadToEndAsync(ct);
-            return string.IsNullOrWhiteSpace(text) ? (null, null) : (JsonSerializer.Deserialize<T>(text, JsonSerializerOptions.Web), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Problems.BadRequest("The body is not valid JSON for this request: " + ex.Message));
-        }
     }
 }

@@ -10,12 +10,6 @@ public sealed class KeyFilter(string[] acceptedKeys, bool allowAnonymous) : IEnd
 {
     public const string Header = "x-functions-key";
 
-    public static string? Presented(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return request.Headers[Header].FirstOrDefault() ?? request.Query["code"].FirstOrDefault();
-    }
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);

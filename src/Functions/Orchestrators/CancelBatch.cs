@@ -20,6 +20,6 @@ public sealed class CancelBatch : TaskOrchestrator<string, BatchSummary>
         }
 
         ProviderObservation observed = await context.CallActivityAsync<ProviderObservation>(nameof(CancelProviderBatch), providerId, Retries.Provider);
-        return await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observed with { At = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) });
+        return await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observed with { At = context.UtcNow() });
     }
 }

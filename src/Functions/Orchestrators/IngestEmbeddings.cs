@@ -102,7 +102,7 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
         {
             ProviderObservation observation = await context.CallActivityAsync<ProviderObservation>(
                 nameof(PollBatch), batch.ProviderBatchId ?? throw new InvalidOperationException($"Open batch '{batch.BatchId}' has no provider batch id."), Retries.Provider);
-            BatchSummary summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observation with { At = Now(context) });
+            BatchSummary summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observation with { At = context.UtcNow() });
             if (!BatchTransitions.IsTerminal(summary.Status))
             {
                 return null;
@@ -110,9 +110,7 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
         }
 
         IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(nameof(StoreResults), new StoreResultsInput(batch.BatchId, input.MaxAttempts), Retries.Local);
-        await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Ingested), outcome with { At = Now(context) });
+        await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Ingested), outcome with { At = context.UtcNow() });
         return outcome;
     }
-
-    private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
 }

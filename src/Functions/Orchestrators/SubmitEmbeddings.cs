@@ -47,7 +47,7 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
         ArgumentNullException.ThrowIfNull(input);
         string runId = context.InstanceId + ":" + context.NewGuid().ToString("N")[..12];
         var checkpoint = CheckpointEntity.Id("submit-" + input.Collection);
-        await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Start), new CheckpointStart(runId, "finding", 0, Now(context)));
+        await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Start), new CheckpointStart(runId, "finding", 0, context.UtcNow()));
 
         context.SetCustomStatus(new { phase = "finding" });
         IReadOnlyList<ItemRange> pages = await context.CallActivityAsync<IReadOnlyList<ItemRange>>(
@@ -64,7 +64,7 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
             ChunkAndSerializeOutput o = await context.CallActivityAsync<ChunkAndSerializeOutput>(
                 nameof(ChunkAndSerialize), new ChunkAndSerializeInput(input.Collection, input.Fingerprint, page, salt), Retries.Local);
             await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Advance),
-                new CheckpointStep(runId, "page:" + page.LastId, "chunking", page.LastId, o.Items, 0, o.Errors, null, Now(context)));
+                new CheckpointStep(runId, "page:" + page.LastId, "chunking", page.LastId, o.Items, 0, o.Errors, null, context.UtcNow()));
             return o;
         });
         var plans = chunked.SelectMany(c => c.Batches).ToList();
@@ -106,23 +106,23 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
             Requests = plan.Requests,
             Tokens = plan.Tokens,
             EstimatedUsd = plan.EstimatedUsd,
-            CreatedAt = Now(context),
-            UpdatedAt = Now(context),
+            CreatedAt = context.UtcNow(),
+            UpdatedAt = context.UtcNow(),
         };
         await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Plan), summary);
         try
         {
             ProviderObservation observed = await context.CallActivityAsync<ProviderObservation>(
                 nameof(SubmitBatch), new SubmitBatchInput(plan.BatchId, input.Collection, input.Fingerprint, plan.Path), Retries.Provider);
-            await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observed with { At = Now(context) });
+            await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observed with { At = context.UtcNow() });
             await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Advance),
-                new CheckpointStep(runId, "batch:" + plan.BatchId, "submitting", null, 0, plan.Requests, 0, plan.BatchId, Now(context)));
+                new CheckpointStep(runId, "batch:" + plan.BatchId, "submitting", null, 0, plan.Requests, 0, plan.BatchId, context.UtcNow()));
             return true;
         }
         catch (TaskFailedException ex)
         {
             string reason = ex.FailureDetails.ErrorMessage;
-            await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.FailSubmit), new SubmitFailure("submit_failed: " + reason, Now(context)));
+            await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.FailSubmit), new SubmitFailure("submit_failed: " + reason, context.UtcNow()));
             return false;
         }
     }
@@ -144,10 +144,8 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
 
     private static async Task<SubmitEmbeddingsOutput> Finish(TaskOrchestrationContext context, DurableTask.Entities.EntityInstanceId checkpoint, string runId, SubmitEmbeddingsOutput output)
     {
-        await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Finish), new CheckpointFinish(runId, output.Outcome, output.Message, Now(context)));
+        await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Finish), new CheckpointFinish(runId, output.Outcome, output.Message, context.UtcNow()));
         context.SetCustomStatus(new { phase = output.Outcome, batches = output.Batches, submitted = output.Submitted });
         return output;
     }
-
-    private static DateTimeOffset Now(TaskOrchestrationContext context) => new(context.CurrentUtcDateTime, TimeSpan.Zero);
 }

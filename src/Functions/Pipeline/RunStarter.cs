@@ -20,16 +20,13 @@ public sealed class RunStarter(DurableTaskClient client, EmbeddingConfig config,
     public IngestEmbeddingsInput IngestInput(string? collection, bool wait) =>
         new(collection, options.MaxConcurrency, options.MaxAttempts, wait, options.PollSeconds);
 
-    /// <summary>Starts <paramref name="name"/> as <paramref name="instanceId"/> unless that instance is Pending or Running.</summary>
-    /// <returns>The instance id and whether it was started now (false: the running one was left alone).</returns>
+    /// <summary>
+    /// Starts <paramref name="name"/> as <paramref name="instanceId"/> unless that instance is Pending, Running or
+    /// Suspended. The store decides atomically (no check-then-start race between the timer and the API).
+    /// </summary>
+    /// <returns>The instance id and whether it was started now (false: the live one was left alone).</returns>
     public async Task<(string InstanceId, bool Started)> StartSingletonAsync(string name, string instanceId, object input, CancellationToken ct)
     {
-        OrchestrationMetadata? existing = await client.GetInstanceAsync(instanceId, false, ct);
-        if (existing is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
-        {
-            return (instanceId, false);
-        }
-
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions(instanceId), ct);
@@ -37,7 +34,7 @@ public sealed class RunStarter(DurableTaskClient client, EmbeddingConfig config,
         }
         catch (InvalidOperationException)
         {
-            return (instanceId, false); // started by someone else between the check and the start
+            return (instanceId, false); // the store refused: an instance with this id is live
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Connectors.Blobs;
@@ -157,6 +156,4 @@ public sealed class SyncRateLimiter(PipelineOptions options, TimeProvider time) 
     }
 
     public void Dispose() => _gate.Dispose();
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{options.SyncRequestsPerMinute} requests/min");
 }
