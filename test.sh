@@ -7,14 +7,17 @@ cd "$(dirname "$0")"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# What the tests need beyond the .NET SDK: Node.js and npm (a fresh machine has them), the official Node openai
-# client, installed from its lockfile (the emulator's second-client round trip), and Chromium. Each install is idempotent.
-command -v node >/dev/null || { echo "Node.js is required (the emulator's second-client test)"; echo "0 passed, 1 failed"; exit 1; }
-if ! (cd tools/openai-node && npm ci --no-audit --no-fund --silent); then
-  echo "npm ci in tools/openai-node failed"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
+# What the tests need beyond the .NET SDK: Node.js and npm (a fresh machine has them), two Node packages installed from
+# their lockfiles (the official openai client, the emulator's second client; @microsoft/durabletask-js, the durable
+# backend's second SDK), and Chromium. Each install is idempotent.
+command -v node >/dev/null || { echo "Node.js is required (the second-client tests)"; echo "0 passed, 1 failed"; exit 1; }
+for tool in tools/openai-node tools/durabletask-node; do
+  if ! (cd "$tool" && npm ci --no-audit --no-fund --silent --loglevel=error); then
+    echo "npm ci in $tool failed"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+done
 
 # Debian's Chromium for the monitor's browser tests (Playwright drives it through ExecutablePath; it cannot download
 # browsers here). Installed with apt when missing; needs root or sudo.

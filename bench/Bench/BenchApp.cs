@@ -12,7 +12,7 @@ internal static class BenchApp
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | durable FANOUT | emulator LINES | pipeline LINES DIMS float|base64");
+            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | durable FANOUT | sidecar FANOUT ORCHESTRATIONS ENTITYOPS AZURE-FANOUT AZURE-ORCHESTRATIONS | sidecar-server inmemory|azurestorage PORT [CONNECTION] | emulator LINES | pipeline LINES DIMS float|base64");
             return 2;
         }
 
@@ -30,6 +30,15 @@ internal static class BenchApp
             case "durable":
                 await DurableBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
                 return 0;
+            case "sidecar":
+                await SidecarBench.RunAsync(Int(args[1]), Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]));
+                return 0;
+            case "sidecar-at":
+                await SidecarBench.AtAsync(Int(args[1]), Int(args[2]), Int(args[3]), Int(args[4]));
+                return 0;
+            case "sidecar-server":
+                await SidecarServers.RunAsync(args[1], Int(args[2]), args.Length > 3 ? args[3] : null);
+                return 0;
             case "emulator":
                 await EmulatorBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
                 return 0;
@@ -44,6 +53,8 @@ internal static class BenchApp
                 return 2;
         }
     }
+
+    private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 
     public static string Json(params (string Key, object Value)[] fields) =>
         "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":" + (f.Value is string s ? $"\"{s}\"" : Convert.ToString(f.Value, CultureInfo.InvariantCulture)))) + "}";

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BatchEmbed.DurableTask.Tests;
 
+[Collection(KillTests.Name)]
 public sealed class CrashTests
 {
     [Fact(Timeout = 240_000)]
@@ -17,12 +18,18 @@ public sealed class CrashTests
         int midFlightKills = 0;
         for (int round = 0; round < 5; round++)
         {
+            int before = Done(effects);
             using Process p = Start(db, effects, Count);
             await WaitForLine(p, "STARTED", TimeSpan.FromSeconds(60));
-            await Task.Delay(random.Next(150, 1200));
+            for (int waited = 0; Done(effects) == before && waited < 30_000; waited += 20)
+            {
+                await Task.Delay(20); // on a loaded machine the worker may take a while to start working
+            }
+
+            await Task.Delay(random.Next(50, 400));
             p.Kill(); // SIGKILL on Linux: no shutdown, no flush, no cleanup
             await p.WaitForExitAsync();
-            int doneSoFar = File.Exists(effects) ? File.ReadAllLines(effects).Where(l => int.TryParse(l, out _)).Distinct().Count() : 0;
+            int doneSoFar = Done(effects);
             if (doneSoFar is > 0 and < Count)
             {
                 midFlightKills++;
@@ -50,6 +57,8 @@ public sealed class CrashTests
         HashSet<int> done = File.ReadAllLines(effects).Where(l => int.TryParse(l, out _)).Select(int.Parse).ToHashSet();
         Assert.Equal(Enumerable.Range(0, Count), done.Order());
     }
+
+    private static int Done(string effects) => File.Exists(effects) ? File.ReadAllLines(effects).Where(l => int.TryParse(l, out _)).Distinct().Count() : 0;
 
     private static Process Start(string db, string effects, int count)
     {

@@ -10,7 +10,8 @@ namespace BatchEmbed.DurableTask.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public static readonly string[] Versions = ["1.0.0"];
+    /// <summary>Every published script, oldest first. 1.0.0: the in-process model's tables; 1.1.0: the sidecar's.</summary>
+    public static readonly string[] Versions = ["1.0.0", "1.1.0"];
 
     public static void EnsureCreated(SqliteConnection connection)
     {

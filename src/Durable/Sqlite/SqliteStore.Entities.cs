@@ -1,5 +1,6 @@
 using BatchEmbed.DurableTask.History;
 using Microsoft.Data.Sqlite;
+using static BatchEmbed.DurableTask.Sqlite.SqliteCommands;
 
 namespace BatchEmbed.DurableTask.Sqlite;
 

@@ -3,6 +3,7 @@ using System.Text;
 using BatchEmbed.DurableTask.Entities;
 using BatchEmbed.DurableTask.History;
 using Microsoft.Data.Sqlite;
+using static BatchEmbed.DurableTask.Sqlite.SqliteCommands;
 
 namespace BatchEmbed.DurableTask.Sqlite;
 

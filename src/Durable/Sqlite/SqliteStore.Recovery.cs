@@ -1,3 +1,5 @@
+using static BatchEmbed.DurableTask.Sqlite.SqliteCommands;
+
 namespace BatchEmbed.DurableTask.Sqlite;
 
 internal sealed partial class SqliteStore

@@ -1,6 +1,7 @@
 using BatchEmbed.DurableTask.Entities;
 using BatchEmbed.DurableTask.History;
 using Microsoft.Data.Sqlite;
+using static BatchEmbed.DurableTask.Sqlite.SqliteCommands;
 
 namespace BatchEmbed.DurableTask.Sqlite;
 
@@ -68,31 +69,6 @@ internal sealed partial class SqliteStore : IDisposable
     {
         using SqliteConnection connection = Open();
         return work(connection);
-    }
-
-    internal static long Ms(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
-
-    internal static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
-
-    internal static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    internal static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
-    {
-        SqliteCommand cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach ((string name, object? value) in args)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
-    }
-
-    internal static int Exec(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] args)
-    {
-        using SqliteCommand cmd = Command(c, tx, sql, args);
-        return cmd.ExecuteNonQuery();
     }
 
     /// <summary>

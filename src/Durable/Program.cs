@@ -1,0 +1,3 @@
+using BatchEmbed.DurableTask.Sidecar.Hosting;
+
+return await StandaloneBackend.RunAsync(args);
