@@ -42,8 +42,8 @@ public static class CrashWorkload
             })
             .AddOrchestratorFunc<int, int>(Bump, async (ctx, i) =>
             {
-                // Bumps start over six seconds (on durable timers), so the entity work goes on while processes are killed.
-                await ctx.CreateTimer(TimeSpan.FromMilliseconds(i * 37 % 100 * 60), CancellationToken.None);
+                // Bumps start over fifteen seconds (on durable timers), so the entity work goes on while processes are killed.
+                await ctx.CreateTimer(TimeSpan.FromMilliseconds(i * 37 % 100 * 150), CancellationToken.None);
                 int slot = i % Counters;
                 await ctx.Entities.CallEntityAsync(new EntityInstanceId(nameof(CrashCounter), $"called-{slot}"), "add", 1);
                 await ctx.Entities.SignalEntityAsync(new EntityInstanceId(nameof(CrashCounter), $"signalled-{slot}"), "add", 1);

@@ -13,6 +13,11 @@ internal static class SqliteCommands
 
     public static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {
+        if (StatementCache.TryGet(c, tx, sql, args, out SqliteCommand kept))
+        {
+            return kept;
+        }
+
         SqliteCommand cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;

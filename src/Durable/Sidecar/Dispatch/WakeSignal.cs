@@ -1,23 +1,28 @@
 namespace BatchEmbed.DurableTask.Sidecar.Dispatch;
 
-/// <summary>Wakes the dispatch loop; signals while it runs are folded into one.</summary>
+/// <summary>
+/// Wakes the dispatch loop; signals while it runs fold into one. The loop clears the signal before it looks for work,
+/// so work added after that look signals again.
+/// </summary>
 internal sealed class WakeSignal : IDisposable
 {
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
+    private readonly SemaphoreSlim _semaphore = new(0); // no maximum: a stray extra release only means one spare wake-up
+    private int _signalled;
 
     public void Set()
     {
-        try
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
             _semaphore.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
         }
     }
 
     public void Dispose() => _semaphore.Dispose();
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
+    /// <summary>Waits for a signal (or the timeout), then clears it.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _semaphore.WaitAsync(timeout, cancellationToken);
+        Interlocked.Exchange(ref _signalled, 0);
+    }
 }

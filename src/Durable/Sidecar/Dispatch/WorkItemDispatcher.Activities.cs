@@ -88,7 +88,7 @@ internal sealed partial class WorkItemDispatcher
         while (node is not null && skipped < 1000)
         {
             QueuedActivity item = node.Value;
-            WorkerStream? stream = WorkerStream.Roomiest(_streams, s => s.TakesActivity(item.Request.Name), s => s.Activities, s => s.MaxActivities);
+            WorkerStream? stream = WorkerStream.Roomiest(_streams, s => s.TakesActivity(item.Request.Name, item.Request.Version), s => s.Activities, s => s.MaxActivities);
             if (stream is null)
             {
                 if (_streams.All(s => s.Activities >= s.MaxActivities))

@@ -43,7 +43,7 @@ internal sealed partial class WorkItemDispatcher
                     return;
             }
 
-            if (!held.Stream.TakesOrchestration(work.Started!.Name))
+            if (!held.Stream.TakesOrchestration(work.Started!.Name, work.Started.Version))
             {
                 // its worker doesn't run this name (work-item filters); another one may connect
                 Finish(_orchestrations, held, again: false, TimerKind.Orchestration, TimeSpan.FromSeconds(1));
@@ -121,13 +121,20 @@ internal sealed partial class WorkItemDispatcher
             }
 
             sent = held.Sent;
-            if (!sent.Gather(response))
+            if (!response.RequiresHistory && !sent.Gather(response))
             {
                 return; // more chunks to come
             }
 
             held.Committing = true;
             actions = sent.Actions(response);
+        }
+
+        if (response.RequiresHistory)
+        {
+            // The worker kept no state for it and asks for the history: hand it out again (with its history, as always).
+            Finish(_orchestrations, held, again: true, TimerKind.Orchestration);
+            return;
         }
 
         bool accepted = false;

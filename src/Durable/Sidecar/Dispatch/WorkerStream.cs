@@ -9,8 +9,8 @@ namespace BatchEmbed.DurableTask.Sidecar.Dispatch;
 /// </summary>
 internal sealed class WorkerStream
 {
-    private readonly HashSet<string>? _orchestrations;
-    private readonly HashSet<string>? _activities;
+    private readonly Dictionary<string, HashSet<string>>? _orchestrations;
+    private readonly Dictionary<string, HashSet<string>>? _activities;
     private readonly HashSet<string>? _entities;
 
     public WorkerStream(long id, P.GetWorkItemsRequest request)
@@ -22,8 +22,8 @@ internal sealed class WorkerStream
         HistoryStreaming = request.Capabilities.Contains(P.WorkerCapability.HistoryStreaming);
         if (request.WorkItemFilters is { } f && (f.Orchestrations.Count > 0 || f.Activities.Count > 0 || f.Entities.Count > 0))
         {
-            _orchestrations = f.Orchestrations.Select(o => o.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            _activities = f.Activities.Select(a => a.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            _orchestrations = Versions(f.Orchestrations.Select(o => (o.Name, (IEnumerable<string>)o.Versions)));
+            _activities = Versions(f.Activities.Select(a => (a.Name, (IEnumerable<string>)a.Versions)));
             _entities = f.Entities.Select(e => e.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }
     }
@@ -48,9 +48,10 @@ internal sealed class WorkerStream
 
     public Channel<P.WorkItem> Outbox { get; } = Channel.CreateUnbounded<P.WorkItem>(new UnboundedChannelOptions { SingleReader = true });
 
-    public bool TakesOrchestration(string name) => _orchestrations is null || _orchestrations.Contains(name);
+    /// <summary>Whether this worker's filters (if any) take an orchestration of this name and version.</summary>
+    public bool TakesOrchestration(string name, string? version) => Takes(_orchestrations, name, version);
 
-    public bool TakesActivity(string name) => _activities is null || _activities.Contains(name);
+    public bool TakesActivity(string name, string? version) => Takes(_activities, name, version);
 
     /// <summary>Entity filters name the entity (the part of <c>@name@key</c> between the @s).</summary>
     public bool TakesEntity(string entityId) => _entities is null || _entities.Contains(EntityName(entityId));
@@ -77,4 +78,24 @@ internal sealed class WorkerStream
     }
 
     private static int Limit(int announced) => announced <= 0 ? int.MaxValue : announced;
+
+    /// <summary>Names with the versions listed for them (an empty list: any version).</summary>
+    private static Dictionary<string, HashSet<string>> Versions(IEnumerable<(string Name, IEnumerable<string> Versions)> filters)
+    {
+        var byName = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string name, IEnumerable<string> versions) in filters)
+        {
+            if (!byName.TryGetValue(name, out HashSet<string>? set))
+            {
+                byName[name] = set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            }
+
+            set.UnionWith(versions);
+        }
+
+        return byName;
+    }
+
+    private static bool Takes(Dictionary<string, HashSet<string>>? filter, string name, string? version) =>
+        filter is null || (filter.TryGetValue(name, out HashSet<string>? versions) && (versions.Count == 0 || versions.Contains(version ?? string.Empty)));
 }

@@ -59,15 +59,9 @@ internal sealed partial class TaskHubSidecarService
                 return new P.GetInstanceResponse { Exists = true, OrchestrationState = ToState(instance) };
             }
 
-            try
-            {
-                await changed.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // look again: a change may have come from a purge or another path without a notice
-            }
-            catch (OperationCanceledException)
+            // Look again every few seconds too: a change may come from a purge or another path without a notice.
+            Task woke = await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+            if (woke != changed && cancellationToken.IsCancellationRequested)
             {
                 throw Status(StatusCode.Cancelled, $"The wait for instance '{request.InstanceId}' was cancelled.");
             }

@@ -8,6 +8,7 @@ namespace BatchEmbed.DurableTask.Sidecar.Grpc;
 internal sealed partial class TaskHubSidecarService
 {
     private static readonly P.WorkItem s_healthPing = new() { HealthPing = new P.HealthPing() };
+    private static readonly WriteOptions s_buffered = new(WriteFlags.BufferHint);
 
     public override Task<Empty> Hello(Empty request, ServerCallContext context) => Task.FromResult(new Empty());
 
@@ -45,6 +46,8 @@ internal sealed partial class TaskHubSidecarService
 
                 while (stream.Outbox.Reader.TryRead(out P.WorkItem? item))
                 {
+                    // Buffer while more are queued, flush with the last: one write to the socket for a burst of work.
+                    responseStream.WriteOptions = stream.Outbox.Reader.TryPeek(out _) ? s_buffered : null;
                     await responseStream.WriteAsync(item, closed);
                 }
             }

@@ -44,10 +44,17 @@ public static class SidecarServiceCollectionExtensions
         return endpoints;
     }
 
-    /// <summary>An HTTP/2 cleartext endpoint on 127.0.0.1 for the sidecar (port 0: any free port).</summary>
+    /// <summary>
+    /// An HTTP/2 cleartext endpoint on 127.0.0.1 for the sidecar (port 0: any free port). A worker completes many work
+    /// items at once over one connection, so the connection takes up to 1,000 concurrent calls (Kestrel's default is
+    /// 100) and larger flow-control windows for work items of a few MB.
+    /// </summary>
     public static void ListenDurableSidecar(this KestrelServerOptions kestrel, int port)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
+        kestrel.Limits.Http2.MaxStreamsPerConnection = Math.Max(kestrel.Limits.Http2.MaxStreamsPerConnection, 1000);
+        kestrel.Limits.Http2.InitialConnectionWindowSize = Math.Max(kestrel.Limits.Http2.InitialConnectionWindowSize, 8 * 1024 * 1024);
+        kestrel.Limits.Http2.InitialStreamWindowSize = Math.Max(kestrel.Limits.Http2.InitialStreamWindowSize, 4 * 1024 * 1024);
         kestrel.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2);
     }
 

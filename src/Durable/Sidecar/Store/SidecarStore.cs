@@ -15,6 +15,9 @@ namespace BatchEmbed.DurableTask.Sidecar.Store;
 /// </summary>
 internal sealed partial class SidecarStore : IAsyncDisposable
 {
+    private const int MaxIdleReaders = 8;
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _readers = [];
     private readonly string _connectionString;
     private readonly StoreWriter _writer;
     private readonly FileStream _ownership;
@@ -34,7 +37,9 @@ internal sealed partial class SidecarStore : IAsyncDisposable
             DefaultTimeout = 60,
         }.ToString();
         SqliteConnection writer = Open();
+        Exec(writer, null, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;");
         SqliteSchema.EnsureCreated(writer);
+        StatementCache.Enable(writer);
         _writer = new StoreWriter(writer);
         History = new HistoryCache(options.HistoryCacheEvents);
     }
@@ -46,6 +51,12 @@ internal sealed partial class SidecarStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
+        while (_readers.TryTake(out SqliteConnection? reader))
+        {
+            StatementCache.Release(reader);
+            await reader.DisposeAsync();
+        }
+
         SqliteConnection.ClearAllPools();
         await _ownership.DisposeAsync();
     }
@@ -59,12 +70,35 @@ internal sealed partial class SidecarStore : IAsyncDisposable
         set => _writer.Committed = value;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one read transaction, so its queries see one consistent state.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one read transaction, so its queries see one consistent state, on a reader
+    /// connection kept open (with its prepared statements) between reads.
+    /// </summary>
     internal T Read<T>(Func<SqliteConnection, SqliteTransaction, T> work)
     {
-        using SqliteConnection c = Open();
-        using SqliteTransaction tx = c.BeginTransaction(deferred: true);
-        return work(c, tx);
+        if (!_readers.TryTake(out SqliteConnection? c))
+        {
+            c = Open();
+            StatementCache.Enable(c);
+        }
+
+        try
+        {
+            using SqliteTransaction tx = c.BeginTransaction(deferred: true);
+            return work(c, tx);
+        }
+        finally
+        {
+            if (_readers.Count < MaxIdleReaders)
+            {
+                _readers.Add(c);
+            }
+            else
+            {
+                StatementCache.Release(c);
+                c.Dispose();
+            }
+        }
     }
 
     internal static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -100,7 +134,6 @@ internal sealed partial class SidecarStore : IAsyncDisposable
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
-        Exec(c, null, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;");
         return c;
     }
 

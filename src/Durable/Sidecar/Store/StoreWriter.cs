@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using static BatchEmbed.DurableTask.Sqlite.SqliteCommands;
 
 namespace BatchEmbed.DurableTask.Sidecar.Store;
 
@@ -42,6 +43,7 @@ internal sealed class StoreWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        BatchEmbed.DurableTask.Sqlite.StatementCache.Release(_connection);
         _connection.Dispose();
     }
 
@@ -59,12 +61,21 @@ internal sealed class StoreWriter : IAsyncDisposable
             {
                 using (SqliteTransaction tx = _connection.BeginTransaction(deferred: false))
                 {
+                    // A lone write needs no savepoint: if it fails, the whole transaction is rolled back instead.
+                    bool alone = batch.Count == 1;
                     foreach (Write write in batch)
                     {
-                        write.Run(_connection, tx);
+                        write.Run(_connection, tx, alone);
                     }
 
-                    tx.Commit();
+                    if (alone && !batch[0].Succeeded)
+                    {
+                        tx.Rollback();
+                    }
+                    else
+                    {
+                        tx.Commit();
+                    }
                 }
 
                 foreach (Write write in batch)
@@ -97,7 +108,7 @@ internal sealed class StoreWriter : IAsyncDisposable
 
         public abstract bool Succeeded { get; }
 
-        public abstract void Run(SqliteConnection connection, SqliteTransaction tx);
+        public abstract void Run(SqliteConnection connection, SqliteTransaction tx, bool alone);
 
         public abstract void Publish();
 
@@ -114,19 +125,30 @@ internal sealed class StoreWriter : IAsyncDisposable
 
         public override bool Succeeded => _error is null;
 
-        public override void Run(SqliteConnection connection, SqliteTransaction tx)
+        public override void Run(SqliteConnection connection, SqliteTransaction tx, bool alone)
         {
-            tx.Save("w");
+            if (!alone)
+            {
+                Exec(connection, tx, "SAVEPOINT w");
+            }
+
             try
             {
                 _result = work(connection, tx);
-                tx.Release("w");
+                if (!alone)
+                {
+                    Exec(connection, tx, "RELEASE w");
+                }
             }
 #pragma warning disable CA1031 // a failed write is reported to its caller alone; the others in the batch still commit
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                tx.Rollback("w");
+                if (!alone)
+                {
+                    Exec(connection, tx, "ROLLBACK TO w; RELEASE w");
+                }
+
                 _error = e;
             }
         }
