@@ -40,9 +40,9 @@ public sealed record SidecarOptions
             throw new ArgumentException("DatabasePath must name a SQLite file.");
         }
 
-        if (MaxPayloadBytes < 1024)
+        if (MaxPayloadBytes < 1024 || MaxPayloadBytes > 3 * 1024 * 1024)
         {
-            throw new ArgumentException("MaxPayloadBytes must be at least 1 KB.");
+            throw new ArgumentException("MaxPayloadBytes must be at least 1 KB and at most 3 MB (the SDKs' gRPC channels take messages of up to 4 MB by default).");
         }
 
         if (MaxEventsPerEpisode < 1 || MaxOperationsPerEntityBatch < 1 || HistoryCacheEvents < 0)

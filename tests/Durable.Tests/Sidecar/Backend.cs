@@ -27,11 +27,11 @@ internal sealed class Backend : IAsyncDisposable
 
     public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "sidecar-tests", Guid.NewGuid().ToString("N"), "hub.db");
 
-    public static async Task<Backend> StartAsync(string? databasePath = null, Func<SidecarOptions, SidecarOptions>? configure = null)
+    public static async Task<Backend> StartAsync(string? databasePath = null, Func<SidecarOptions, SidecarOptions>? backend = null)
     {
         databasePath ??= NewDatabasePath();
         SidecarOptions options = new() { DatabasePath = databasePath };
-        options = configure?.Invoke(options) ?? options;
+        options = backend?.Invoke(options) ?? options;
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.ListenDurableSidecar(0));

@@ -3,6 +3,7 @@ using DurableTask.Core.History;
 using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
 using static BatchEmbed.Durable.Sidecar.Tests.OrchestrationScenarioTests;
 
 namespace BatchEmbed.Durable.Sidecar.Tests;
@@ -218,5 +219,50 @@ public sealed class InstanceManagementTests
         Assert.Equal(OrchestrationRuntimeStatus.Failed, output.RuntimeStatus);
         Assert.Equal("PayloadTooLarge", output.FailureDetails!.ErrorType);
         Assert.Contains("orchestration's output is 20,002 bytes", output.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_long_activity_on_a_live_worker_is_never_handed_to_another_worker()
+    {
+        int runs = 0;
+        void Tasks(DurableTaskRegistry r) => r
+            .AddActivityFunc<object?, int>("Slow", async (_, _) =>
+            {
+                Interlocked.Increment(ref runs);
+                await Task.Delay(TimeSpan.FromSeconds(4));
+                return 1;
+            })
+            .AddOrchestratorFunc<object?, int>("CallsSlow", (ctx, _) => ctx.CallActivityAsync<int>("Slow"));
+
+        await using Backend backend = await Backend.StartAsync(backend: o => o with { HealthPingInterval = TimeSpan.FromMilliseconds(200) });
+        await using SdkHost first = await SdkHost.StartAsync(backend.Address, Tasks);
+        await using SdkHost second = await SdkHost.StartAsync(backend.Address, Tasks);
+        OrchestrationMetadata m = await first.RunAsync("CallsSlow");
+        Assert.Equal(1, m.ReadOutputAs<int>());
+        Assert.Equal(1, runs); // held by its worker's stream for as long as it runs, however long, with the other worker idle
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Work_item_filters_send_each_activity_to_the_worker_that_has_it()
+    {
+        static void Orchestration(DurableTaskRegistry r) => r.AddOrchestratorFunc<object?, string>("Both", async (ctx, _) =>
+        {
+            string[] a = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ctx.CallActivityAsync<string>("OnlyA")));
+            string[] b = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ctx.CallActivityAsync<string>("OnlyB")));
+            return string.Concat(a.Concat(b).Distinct().Order());
+        });
+
+        static DurableTaskWorkerWorkItemFilters Filters(string activity) => new()
+        {
+            Orchestrations = [new DurableTaskWorkerWorkItemFilters.OrchestrationFilter("Both", [])],
+            Activities = [new DurableTaskWorkerWorkItemFilters.ActivityFilter(activity, [])],
+        };
+
+        await using Backend backend = await Backend.StartAsync();
+        await using SdkHost a = await SdkHost.StartAsync(backend.Address, r => Orchestration(r.AddActivityFunc<object?, string>("OnlyA", (_, _) => "a")), filters: Filters("OnlyA"));
+        await using SdkHost b = await SdkHost.StartAsync(backend.Address, r => Orchestration(r.AddActivityFunc<object?, string>("OnlyB", (_, _) => "b")), filters: Filters("OnlyB"));
+        OrchestrationMetadata m = await a.RunAsync("Both");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, m.RuntimeStatus);
+        Assert.Equal("ab", m.ReadOutputAs<string>());
     }
 }

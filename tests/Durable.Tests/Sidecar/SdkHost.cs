@@ -19,7 +19,8 @@ internal sealed class SdkHost : IAsyncDisposable
     /// <summary>A client only (no worker), for tests where the worker runs in another process.</summary>
     public static Task<SdkHost> ClientAsync(string address) => StartAsync(address, tasks: null);
 
-    public static async Task<SdkHost> StartAsync(string address, Action<DurableTaskRegistry>? tasks, Action<DurableTaskWorkerOptions>? worker = null)
+    public static async Task<SdkHost> StartAsync(string address, Action<DurableTaskRegistry>? tasks, Action<DurableTaskWorkerOptions>? worker = null,
+        DurableTaskWorkerWorkItemFilters? filters = null)
     {
         IHost host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Warning))
@@ -35,6 +36,11 @@ internal sealed class SdkHost : IAsyncDisposable
                 {
                     b.AddTasks(tasks);
                     b.UseGrpc(address);
+                    if (filters is not null)
+                    {
+                        b.UseWorkItemFilters(filters);
+                    }
+
                     b.Configure(o =>
                     {
                         o.EnableEntitySupport = true;

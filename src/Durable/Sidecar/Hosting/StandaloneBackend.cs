@@ -19,7 +19,7 @@ public static class StandaloneBackend
         Usage: durable-backend [--port N] [--database FILE] [--max-payload-bytes N] [--verbose]
           --port N               loopback port for gRPC (HTTP/2 cleartext); default 4001, 0 for any free port
           --database FILE        the SQLite task hub file; default .data/durable.db
-          --max-payload-bytes N  largest input, output, result or state; default 1048576
+          --max-payload-bytes N  largest input, output, result or state; default 1048576 (1 KB to 3 MB)
           --verbose              log at Information level (default: warnings only)
         """;
 
