@@ -4,13 +4,20 @@ using BatchEmbed.Cli.Remote;
 
 namespace BatchEmbed.Cli;
 
-/// <summary>The command tree. Exit codes: 0 done, 1 some input rejected, 2 usage or I/O error, 3 refused by the budget.</summary>
+/// <summary>
+/// The command tree. Exit codes: 0 done, 1 some input rejected, 2 usage or I/O error, 3 refused by the budget, 130
+/// stopped by Ctrl+C or SIGTERM (work already accepted by the host goes on there).
+/// </summary>
 internal static class CliApp
 {
     public const int Ok = 0;
     public const int InputRejected = 1;
     public const int UsageError = 2;
     public const int BudgetRefused = 3;
+    public const int Stopped = 130;
+
+    /// <summary>How long a command has to stop cleanly (an in-process host shuts down) after Ctrl+C or SIGTERM.</summary>
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
@@ -32,10 +39,15 @@ internal static class CliApp
             SearchCommand.Create(remote),
         };
 
-        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = s_stopTimeout };
         try
         {
             return await root.Parse(args).InvokeAsync(config);
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("stopped (Ctrl+C or SIGTERM); what the host already accepted goes on there");
+            return Stopped;
         }
         catch (ApiException ex)
         {

@@ -21,10 +21,15 @@ catch (InvalidOperationException ex)
     return 2;
 }
 
-if (host.Keys.Generated)
+// First start: show the keys this start generated once, on the console only (they are never logged); configured keys
+// are the operator's own and are never printed.
+if (host.Keys.FunctionKeyGenerated)
 {
-    // First start: show the generated keys once, on the console only (they are never logged).
     Console.WriteLine($"Function key (x-functions-key or ?code=): {host.Keys.FunctionKey}");
+}
+
+if (host.Keys.AdminKeyGenerated)
+{
     Console.WriteLine($"Admin key (/runtime, /monitor):           {host.Keys.AdminKey}");
 }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace BatchEmbed.OpenAIEmulator;
@@ -45,6 +46,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new EmulatorServer(app, new Uri(address.TrimEnd('/') + "/"), options);
     }
+
+    /// <summary>Completes when the process is asked to stop (Ctrl+C, SIGINT or SIGTERM) and the server has shut down.</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     /// <summary>Advances every batch once, immediately (tests use it instead of waiting for the next tick).</summary>
     public Task TickAsync(CancellationToken cancellationToken = default) =>

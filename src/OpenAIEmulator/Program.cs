@@ -27,8 +27,5 @@ for (int i = 0; i < args.Length; i++)
 
 await using EmulatorServer server = await EmulatorServer.StartAsync(options, port, l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
 Console.WriteLine($"OpenAI emulator listening: OpenAI endpoint {server.OpenAIEndpoint}, Azure v1 endpoint {server.AzureEndpoint}; data in {Path.GetFullPath(options.DataDirectory)}. Ctrl+C to stop.");
-var done = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
-await done.Task;
+await server.WaitForShutdownAsync(); // Ctrl+C (SIGINT) or SIGTERM, as a service manager or container sends it
 return 0;

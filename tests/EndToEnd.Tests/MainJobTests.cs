@@ -26,6 +26,43 @@ public sealed class MainJobTests : IDisposable
         Assert.Matches(@"monitor  http://127\.0\.0\.1:\d+/monitor", run.Output);
     }
 
+    [Theory(Timeout = 300_000)]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task A_stop_signal_during_the_main_job_stops_it_cleanly_with_exit_code_130(string signal)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])[RepoPaths.CliDll, .. ReadmeMainJobArgs(), "--data", _out, "--port", "0"])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+        {
+            output.AppendLine(line);
+            if (line.StartsWith("Imported lines", StringComparison.Ordinal))
+            {
+                break; // the host is up and working: stop it mid-job
+            }
+        }
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cts.Token);
+        }
+
+        output.Append(await process.StandardOutput.ReadToEndAsync(cts.Token));
+        await process.WaitForExitAsync(cts.Token);
+        string all = output + await stderr;
+        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}: {all}");
+        Assert.Contains("stopped (Ctrl+C or SIGTERM)", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", all, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_plan_command_writes_batch_files_for_the_sample_corpus_and_prints_plan_and_cost()
     {

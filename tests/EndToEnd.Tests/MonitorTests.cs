@@ -66,6 +66,13 @@ public sealed class MonitorTests(MonitorFixture fx) : IClassFixture<MonitorFixtu
         Assert.True(await page.Locator("#gantt .seg").CountAsync() >= 3); // FindUnembedded, ChunkAndSerialize ×3, SubmitBatch ×3
         Assert.Contains("ChunkAndSerialize", await page.InnerTextAsync("#gantt"), StringComparison.Ordinal);
         Assert.Contains("\"outcome\": \"submitted\"", await page.InnerTextAsync("#detail"), StringComparison.Ordinal);
+
+        // Both time columns of the history in one form (they used to mix local and ISO times).
+        ILocator completed = page.Locator("#history tbody tr", new() { HasText = "TaskCompleted" }).First;
+        string scheduled = await completed.Locator("td").Nth(3).InnerTextAsync();
+        string timestamp = await completed.Locator("td").Nth(4).InnerTextAsync();
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$", scheduled);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$", timestamp);
         await fx.ShotAsync(page, "03-instance-detail");
         await page.CloseAsync();
     }

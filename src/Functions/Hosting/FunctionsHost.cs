@@ -122,7 +122,7 @@ public sealed class FunctionsHost : IAsyncDisposable
 
         EmbeddingConfig embedding = app.Services.GetRequiredService<EmbeddingConfig>();
         Log.Provider(logger, embedding.Profile.Name, endpoint, embedding.Target.Model, embedding.Fingerprint);
-        if (keys.Generated)
+        if (keys.AnyGenerated)
         {
             Log.KeysGenerated(logger, Path.Combine(pipeline.DataDirectory, HostKeys.FileName));
         }

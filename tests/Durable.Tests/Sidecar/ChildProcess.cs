@@ -49,6 +49,19 @@ internal sealed class ChildProcess : IDisposable
     public static Task<ChildProcess> BackendAsync(int port, string database) => StartAsync(
         "BatchEmbed.DurableTask.dll", ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--database", database], "Durable backend listening on");
 
+    /// <summary>SIGTERM, as a service manager or container stops a process; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, no cleanup.</summary>
     public async Task KillAsync()
     {

@@ -30,6 +30,13 @@ public sealed class StandaloneBackendTests
         Assert.Contains("is in use by another durable backend process", output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task SIGTERM_stops_the_backend_cleanly()
+    {
+        using ChildProcess backend = await ChildProcess.BackendAsync(ChildProcess.FreePort(), Backend.NewDatabasePath());
+        Assert.Equal(0, await backend.TerminateAsync(TimeSpan.FromSeconds(30)));
+    }
+
     private static async Task<(int Code, string Output)> RunToEndAsync(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -12,6 +12,7 @@ internal sealed class HostProcess : IDisposable
     public const string AdminKey = "crash-test-admin-key-0";
 
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private HostProcess(Process process, Uri baseUrl)
     {
@@ -49,11 +50,11 @@ internal sealed class HostProcess : IDisposable
         }
 
         var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => host.Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Capture(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         using var http = host.Client();
         DateTime until = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -83,6 +84,22 @@ internal sealed class HostProcess : IDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>What the process printed so far (stdout and stderr).</summary>
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>SIGTERM, as a service manager or container stops a process; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     public HttpClient Client()
     {
         var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
@@ -95,6 +112,14 @@ internal sealed class HostProcess : IDisposable
     {
         _process.Kill();
         _process.WaitForExit();
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     public void Dispose()

@@ -27,7 +27,7 @@ public sealed class HostSettingsTests
         Assert.Equal(456, options.PageSize);       // overridden
         Assert.Equal("custom", host.RoutePrefix);  // host.json
         Assert.True(File.Exists(Path.Combine(root, "data", HostKeys.FileName)));
-        Assert.True(host.Keys.Generated);
+        Assert.True(host.Keys.FunctionKeyGenerated && host.Keys.AdminKeyGenerated);
 
         using var http = new HttpClient { BaseAddress = host.BaseUrl };
         http.DefaultRequestHeaders.Add("x-functions-key", host.Keys.FunctionKey);

@@ -10,6 +10,12 @@
   const key = () => sessionStorage.getItem(KEY) || localStorage.getItem(KEY);
   const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
   const fmtTime = t => t ? new Date(t).toLocaleString() : '';
+  // History rows: one form for every time column, local time to the millisecond (the events are ms apart).
+  const fmtPrecise = t => {
+    if (!t) return '';
+    const d = new Date(t), p = (n, w = 2) => String(n).padStart(w, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+  };
   const usd = v => v == null ? '-' : '$' + Number(v).toFixed(6);
   const num = v => v == null ? '-' : Number(v).toLocaleString();
   const badge = s => `<span class="badge ${esc(s)}">${esc(s)}</span>`;
@@ -153,7 +159,7 @@
       <h3>Timeline</h3>${gantt(history)}
       <h3>History (${history.length} events)</h3>
       <div class="table-wrap"><table id="history"><thead><tr><th>#</th><th>Event</th><th>Name</th><th>Scheduled</th><th>Timestamp</th><th>Result or reason</th></tr></thead><tbody>${history.map((h, n) => `
-        <tr><td class="num">${n + 1}</td><td>${esc(h.EventType)}</td><td>${esc(h.FunctionName || h.Name || '')}</td><td>${fmtTime(h.ScheduledTime)}</td><td>${esc(h.Timestamp)}</td>
+        <tr><td class="num">${n + 1}</td><td>${esc(h.EventType)}</td><td>${esc(h.FunctionName || h.Name || '')}</td><td>${fmtPrecise(h.ScheduledTime)}</td><td>${fmtPrecise(h.Timestamp)}</td>
         <td class="wrap">${esc(h.Reason ? h.Reason : h.Result !== undefined ? JSON.stringify(h.Result).slice(0, 300) : h.OrchestrationStatus || '')}</td></tr>`).join('') || '<tr><td colspan="6" class="empty">No history.</td></tr>'}</tbody></table></div>`;
     el.querySelectorAll('[data-act]').forEach(b => b.addEventListener('click', () => act(i.instanceId, b.dataset.act)));
   }
