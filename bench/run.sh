@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in one invocation and prints each result as a JSON line (recorded in bench/RESULTS.md).
-#   bench/run.sh [tokenizer|planner|reader|durable|sidecar|emulator|pipeline|all]
+#   bench/run.sh [tokenizer|planner|reader|sidecar|emulator|pipeline|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -24,7 +24,6 @@ if [[ $what == all || $what == tokenizer ]]; then
 fi
 [[ $what == all || $what == planner ]] && bench planner 1000000
 [[ $what == all || $what == reader ]] && bench reader 50000 1536
-[[ $what == all || $what == durable ]] && bench durable 10000
 if [[ $what == all || $what == sidecar ]]; then
   (cd bench/azurite && npm ci --no-audit --no-fund --silent --loglevel=error)
   # fan-out, sequences of 5, entity signals; Azure Storage on Azurite gets smaller runs (about 25 activities/s)

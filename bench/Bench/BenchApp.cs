@@ -12,7 +12,7 @@ internal static class BenchApp
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | durable FANOUT | sidecar FANOUT ORCHESTRATIONS ENTITYOPS AZURE-FANOUT AZURE-ORCHESTRATIONS | sidecar-server inmemory|azurestorage PORT [CONNECTION] | emulator LINES | pipeline LINES DIMS float|base64");
+            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | sidecar FANOUT ORCHESTRATIONS ENTITYOPS AZURE-FANOUT AZURE-ORCHESTRATIONS | sidecar-server inmemory|azurestorage PORT [CONNECTION] | emulator LINES | pipeline LINES DIMS float|base64");
             return 2;
         }
 
@@ -26,9 +26,6 @@ internal static class BenchApp
                 return 0;
             case "planner":
                 await PlannerBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
-                return 0;
-            case "durable":
-                await DurableBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
                 return 0;
             case "sidecar":
                 await SidecarBench.RunAsync(Int(args[1]), Int(args[2]), Int(args[3]), Int(args[4]), Int(args[5]));

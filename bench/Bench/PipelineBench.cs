@@ -8,10 +8,10 @@ using BatchEmbed.Connectors.OpenAI;
 using BatchEmbed.Connectors.Vectors;
 using BatchEmbed.Domain.Items;
 using BatchEmbed.Domain.Samples;
-using BatchEmbed.DurableTask;
-using BatchEmbed.DurableTask.History;
-using BatchEmbed.Functions.Hosting;
+using BatchEmbed.Hosting;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Core = DurableTask.Core.History;
 
 namespace BatchEmbed.Bench;
 
@@ -35,7 +35,7 @@ internal static class PipelineBench
         await WaitForEmulator(provider);
         try
         {
-            await using FunctionsHost host = await FunctionsHost.StartAsync([], dir, new Dictionary<string, string?>
+            await using HostApp host = await HostApp.StartAsync([], dir, new Dictionary<string, string?>
             {
                 ["Pipeline:DataDirectory"] = Path.Combine(dir, "data"),
                 ["Pipeline:Dimensions"] = dims.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -180,13 +180,13 @@ internal static class PipelineBench
         }
     }
 
-    private static double CompactionSeconds(IReadOnlyList<HistoryEvent> history)
+    private static double CompactionSeconds(IList<Core.HistoryEvent> history)
     {
-        var scheduled = history.Where(e => e.EventType == EventType.TaskScheduled && e.Name == "CompactDeltas").ToList();
+        var scheduled = history.OfType<Core.TaskScheduledEvent>().Where(e => e.Name == "CompactDeltas").ToList();
         double total = 0;
-        foreach (HistoryEvent s in scheduled)
+        foreach (Core.TaskScheduledEvent s in scheduled)
         {
-            HistoryEvent? done = history.FirstOrDefault(e => e.EventType == EventType.TaskCompleted && e.TaskScheduledId == s.EventId);
+            Core.TaskCompletedEvent? done = history.OfType<Core.TaskCompletedEvent>().FirstOrDefault(e => e.TaskScheduledId == s.EventId);
             if (done is not null)
             {
                 total += (done.Timestamp - s.Timestamp).TotalSeconds;

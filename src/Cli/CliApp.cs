@@ -54,7 +54,7 @@ internal static class CliApp
             await error.WriteLineAsync("error: " + ex.Message);
             return UsageError;
         }
-        catch (InvalidOperationException ex) when (ex.Source == "BatchEmbed.Functions")
+        catch (InvalidOperationException ex) when (ex.Source is "BatchEmbed.Host" or "BatchEmbed.Workflows")
         {
             await error.WriteLineAsync("error: " + ex.Message); // bad settings for the in-process host
             return UsageError;

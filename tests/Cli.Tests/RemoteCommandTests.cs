@@ -1,4 +1,4 @@
-using BatchEmbed.Functions.Hosting;
+using BatchEmbed.Hosting;
 
 namespace BatchEmbed.Cli.Tests;
 
@@ -6,12 +6,12 @@ namespace BatchEmbed.Cli.Tests;
 public sealed class RemoteCommandTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("cli-remote-").FullName;
-    private FunctionsHost _host = null!;
+    private HostApp _host = null!;
     private string[] _remote = [];
 
     public async Task InitializeAsync()
     {
-        _host = await FunctionsHost.StartAsync([], _data, new Dictionary<string, string?>
+        _host = await HostApp.StartAsync([], _data, new Dictionary<string, string?>
         {
             ["Pipeline:DataDirectory"] = _data,
             ["Pipeline:PollSeconds"] = "1",

@@ -31,8 +31,9 @@ public sealed class MainJobTests : IDisposable
     [InlineData("TERM")]
     public async Task A_stop_signal_during_the_main_job_stops_it_cleanly_with_exit_code_130(string signal)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])[RepoPaths.CliDll, .. ReadmeMainJobArgs(), "--data", _out, "--port", "0"])
+        // As from a terminal: SIGINT at its default even if this test runs with it ignored (env execs dotnet: same pid).
+        var psi = new System.Diagnostics.ProcessStartInfo("env") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])["--default-signal=INT", "dotnet", RepoPaths.CliDll, .. ReadmeMainJobArgs(), "--data", _out, "--port", "0"])
         {
             psi.ArgumentList.Add(a);
         }

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BatchEmbed.Functions.Hosting;
+using BatchEmbed.Hosting;
 using Microsoft.Playwright;
 
 namespace BatchEmbed.EndToEnd.Tests;
@@ -17,7 +17,7 @@ public sealed class MonitorFixture : IAsyncLifetime
 
     private IPlaywright? _playwright;
 
-    public FunctionsHost Host { get; private set; } = null!;
+    public HostApp Host { get; private set; } = null!;
 
     public HttpClient Api { get; private set; } = null!;
 
@@ -34,7 +34,7 @@ public sealed class MonitorFixture : IAsyncLifetime
 
         Directory.CreateDirectory(Screenshots);
         string data = Directory.CreateTempSubdirectory("monitor-").FullName;
-        Host = await FunctionsHost.StartAsync([], data, new Dictionary<string, string?>
+        Host = await HostApp.StartAsync([], data, new Dictionary<string, string?>
         {
             ["Pipeline:DataDirectory"] = data,
             ["Pipeline:PageSize"] = "120",

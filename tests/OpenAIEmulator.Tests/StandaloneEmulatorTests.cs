@@ -20,8 +20,10 @@ public sealed class StandaloneEmulatorTests
             port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "BatchEmbed.OpenAIEmulator.dll"), "--port", port.ToString(CultureInfo.InvariantCulture),
+        // As from a terminal: SIGINT at its default, even where this test runs with it ignored (a background job of a
+        // script inherits SIGINT ignored, and exec keeps that); env execs dotnet, so the pid stays the same.
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "BatchEmbed.OpenAIEmulator.dll"), "--port", port.ToString(CultureInfo.InvariantCulture),
             "--data", Directory.CreateTempSubdirectory("emulator-signal-").FullName })
         {
             psi.ArgumentList.Add(a);

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BatchEmbed.Cli.Remote;
-using BatchEmbed.Functions.Hosting;
+using BatchEmbed.Hosting;
 using Microsoft.Extensions.Hosting;
 
 namespace BatchEmbed.Cli.Commands;
@@ -41,7 +41,7 @@ internal static class RunCommand
         }
 
         await o.WriteLineAsync("Starting the host on embedded defaults (SQLite, local files, built-in vector index, built-in OpenAI emulator)...");
-        await using FunctionsHost host = await StartHostAsync(data, port);
+        await using HostApp host = await StartHostAsync(data, port);
         using var client = new HostClient(host.BaseUrl, host.Keys.FunctionKey);
         await o.WriteLineAsync($"Host at {host.BaseUrl} (data in {Path.GetFullPath(data)})");
 
@@ -102,13 +102,13 @@ internal static class RunCommand
 
         else
         {
-            await o.WriteLineAsync("           (the host stops now: add --keep-running, or start it again on the same data with `dotnet run --project src/Functions`)");
+            await o.WriteLineAsync("           (the host stops now: add --keep-running, or start it again on the same data with `dotnet run --project src/Host`)");
         }
 
         return succeeded == items ? CliApp.Ok : CliApp.InputRejected;
     }
 
-    private static async Task<FunctionsHost> StartHostAsync(string data, int port)
+    private static async Task<HostApp> StartHostAsync(string data, int port)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -118,12 +118,12 @@ internal static class RunCommand
         };
         try
         {
-            return await FunctionsHost.StartAsync([], Directory.GetCurrentDirectory(), overrides);
+            return await HostApp.StartAsync([], Directory.GetCurrentDirectory(), overrides);
         }
         catch (IOException) when (port != 0)
         {
             overrides["Host:Port"] = "0"; // taken (another host running?): use any free port
-            return await FunctionsHost.StartAsync([], Directory.GetCurrentDirectory(), overrides);
+            return await HostApp.StartAsync([], Directory.GetCurrentDirectory(), overrides);
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed class HostClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new ApiException($"Cannot reach the host at {BaseUrl}: {ex.Message}. Start it with `dotnet run --project src/Functions`, or pass --url.", ex);
+            throw new ApiException($"Cannot reach the host at {BaseUrl}: {ex.Message}. Start it with `dotnet run --project src/Host`, or pass --url.", ex);
         }
 
         using (response)

@@ -10,8 +10,11 @@ namespace BatchEmbed.DurableTask.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    /// <summary>Every published script, oldest first. 1.0.0: the in-process model's tables; 1.1.0: the sidecar's.</summary>
-    public static readonly string[] Versions = ["1.0.0", "1.1.0"];
+    /// <summary>
+    /// Every published script, oldest first. 1.0.0: the tables of the in-process model this backend replaced; 1.1.0:
+    /// the sidecar's; 1.2.0: drops 1.0.0's.
+    /// </summary>
+    public static readonly string[] Versions = ["1.0.0", "1.1.0", "1.2.0"];
 
     public static void EnsureCreated(SqliteConnection connection)
     {

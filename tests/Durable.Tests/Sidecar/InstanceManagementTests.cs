@@ -187,6 +187,8 @@ public sealed class InstanceManagementTests
         await h.Client.WaitForInstanceStartAsync("p-running");
 
         Assert.Equal(1, (await h.Client.PurgeInstanceAsync("p-single")).PurgedInstanceCount);
+        Assert.Equal(0, (await h.Client.PurgeInstanceAsync("p-single")).PurgedInstanceCount); // gone: nothing left to count
+        Assert.Equal(0, (await h.Client.PurgeInstanceAsync("p-never-started")).PurgedInstanceCount);
         Assert.Null(await h.Client.GetInstanceAsync("p-single"));
         Assert.Equal(0, (await h.Client.PurgeInstanceAsync("p-running")).PurgedInstanceCount);
         Assert.Equal(2, (await h.Client.PurgeInstanceAsync("p-tree", new PurgeInstanceOptions(Recursive: true))).PurgedInstanceCount);

@@ -1,10 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace BatchEmbed.DurableTask.Sidecar.Hosting;
@@ -32,15 +26,11 @@ public static class StandaloneBackend
             return error is null ? 0 : 2;
         }
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => k.ListenDurableSidecar(port));
-        builder.Services.AddDurableSidecar(options);
-        await using WebApplication app = builder.Build();
-        app.MapDurableSidecar();
+        EmbeddedBackend backend;
         try
         {
-            await app.StartAsync();
+            backend = await EmbeddedBackend.StartAsync(options, port,
+                l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning), ownsProcess: true);
         }
         catch (InvalidOperationException e)
         {
@@ -53,9 +43,12 @@ public static class StandaloneBackend
             return 1;
         }
 
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Console.WriteLine($"Durable backend listening on {address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal)}");
-        await app.WaitForShutdownAsync();
+        await using (backend)
+        {
+            Console.WriteLine($"Durable backend listening on {backend.Address}");
+            await backend.WaitForShutdownAsync();
+        }
+
         return 0;
     }
 

@@ -89,14 +89,17 @@ internal sealed partial class SidecarStore
             (int count, bool more) = await WriteAsync((c, tx) =>
             {
                 List<string> ids = select(c, tx);
-                var purged = new HashSet<string>(StringComparer.Ordinal);
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var purged = new List<string>();
                 var pending = new Queue<string>(ids.Take(Page));
                 while (pending.TryDequeue(out string? id))
                 {
-                    if (!purged.Add(id) || !IsFinished(c, tx, id))
+                    if (!seen.Add(id) || !IsFinished(c, tx, id)) // unknown and running instances are not purged, nor counted
                     {
                         continue;
                     }
+
+                    purged.Add(id);
 
                     if (recursive)
                     {

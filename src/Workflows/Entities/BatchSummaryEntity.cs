@@ -1,0 +1,101 @@
+using BatchEmbed.Domain.Batches;
+using Microsoft.DurableTask.Entities;
+
+namespace BatchEmbed.Workflows.Entities;
+
+/// <summary>
+/// One batch's summary, keyed by our batch id. Every change goes through <see cref="BatchSummary.MoveTo"/>, so the
+/// entity never records an impossible history; observations that arrive late (a status older than the one held) are
+/// ignored rather than failing the caller.
+/// </summary>
+public sealed class BatchSummaryEntity : TaskEntity<BatchSummary?>
+{
+    public const string Name = "BatchSummary";
+
+    private const int MaxErrorsKept = 20;
+
+    public static EntityInstanceId Id(string batchId) => new(Name, batchId);
+
+    /// <summary>No summary until Plan: a default record would look like a batch with every field missing.</summary>
+    protected override BatchSummary? InitializeState(TaskEntityOperation entityOperation) => null;
+
+    /// <summary>Records a planned batch; a second Plan for the same id keeps the first (retries are harmless).</summary>
+    public BatchSummary Plan(BatchSummary planned)
+    {
+        State ??= planned;
+        return State;
+    }
+
+    public BatchSummary? Get() => State;
+
+    public BatchSummary Observe(ProviderObservation observation)
+    {
+        BatchSummary s = Require();
+        if (s.Status == BatchStatus.Ingested)
+        {
+            return s;
+        }
+
+        BatchStatus next = BatchTransitions.FromProvider(observation.Status);
+        if (s.Status == BatchStatus.Planned)
+        {
+            s = s.MoveTo(BatchStatus.Submitted, observation.At);
+        }
+
+        if (BatchTransitions.CanMove(s.Status, next))
+        {
+            s = s.MoveTo(next, observation.At);
+        }
+
+        State = s with
+        {
+            ProviderBatchId = observation.ProviderBatchId,
+            InputFileId = observation.InputFileId ?? s.InputFileId,
+            OutputFileId = observation.OutputFileId ?? s.OutputFileId,
+            ErrorFileId = observation.ErrorFileId ?? s.ErrorFileId,
+            Counts = new RequestCounts(observation.Total, observation.Completed, observation.Failed),
+            ActualInputTokens = observation.InputTokens ?? s.ActualInputTokens,
+            ActualOutputTokens = observation.OutputTokens ?? s.ActualOutputTokens,
+            Errors = Merge(s.Errors, observation.Errors),
+            UpdatedAt = observation.At,
+        };
+        return State;
+    }
+
+    /// <summary>The batch could not be created (refused, or out of retries): Planned → Failed, with the reason.</summary>
+    public BatchSummary FailSubmit(SubmitFailure failure)
+    {
+        BatchSummary s = Require();
+        if (s.Status != BatchStatus.Planned)
+        {
+            return s;
+        }
+
+        State = s.MoveTo(BatchStatus.Failed, failure.At) with { Errors = Merge(s.Errors, [failure.Reason]) };
+        return State;
+    }
+
+    public BatchSummary Ingested(IngestOutcome outcome)
+    {
+        BatchSummary s = Require();
+        if (s.Status == BatchStatus.Ingested)
+        {
+            return s;
+        }
+
+        State = s.MoveTo(BatchStatus.Ingested, outcome.At) with
+        {
+            ActualUsd = outcome.ActualUsd,
+            ActualInputTokens = s.ActualInputTokens ?? outcome.PromptTokens,
+            Errors = Merge(s.Errors, outcome.Problems),
+            Ingest = new IngestCounts(outcome.ItemsSucceeded, outcome.ItemsRequeued, outcome.ItemsFailed, outcome.Vectors),
+        };
+        return State;
+    }
+
+    private BatchSummary Require() =>
+        State ?? throw new InvalidOperationException($"Batch summary '{Context.Id.Key}' does not exist (it was never planned, or it was deleted).");
+
+    private static List<string> Merge(IReadOnlyList<string> kept, IReadOnlyList<string> more) =>
+        kept.Concat(more).Distinct(StringComparer.Ordinal).Take(MaxErrorsKept).ToList();
+}

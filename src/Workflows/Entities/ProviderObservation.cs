@@ -1,0 +1,30 @@
+namespace BatchEmbed.Workflows.Entities;
+
+/// <summary>A batch as the provider last reported it (PollBatch's answer, and SubmitBatch's).</summary>
+public sealed record ProviderObservation(
+    string ProviderBatchId,
+    string Status,
+    string? InputFileId,
+    string? OutputFileId,
+    string? ErrorFileId,
+    int Total,
+    int Completed,
+    int Failed,
+    long? InputTokens,
+    long? OutputTokens,
+    IReadOnlyList<string> Errors,
+    DateTimeOffset At);
+
+/// <summary>Why a batch was never created.</summary>
+public sealed record SubmitFailure(string Reason, DateTimeOffset At);
+
+/// <summary>What StoreResults did with a terminal batch.</summary>
+public sealed record IngestOutcome(
+    int ItemsSucceeded,
+    int ItemsRequeued,
+    int ItemsFailed,
+    long Vectors,
+    long PromptTokens,
+    decimal ActualUsd,
+    IReadOnlyList<string> Problems,
+    DateTimeOffset At);

@@ -1,0 +1,132 @@
+using BatchEmbed.Connectors.Items;
+using BatchEmbed.Domain.Planning;
+
+using BatchEmbed.Workflows.Orchestrators;
+using BatchEmbed.Workflows.Pipeline;
+
+namespace BatchEmbed.Workflows.Http;
+
+/// <summary>Starts the pipeline's orchestrations: <c>/api/embeddings/…</c>. Each answers 202 with the check-status payload.</summary>
+public static class EmbeddingsApi
+{
+    public static RouteGroupBuilder MapEmbeddingsApi(this RouteGroupBuilder api, DurableHttpApiOptions durable)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        RouteGroupBuilder g = api.MapGroup("/embeddings");
+        g.MapPost("/{collection}/submit", (string collection, HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => SubmitAsync(collection, http, items, runs, durable, ct));
+        g.MapPost("/{collection}/ingest", (string collection, HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => IngestAsync(collection, http, items, runs, durable, ct));
+        g.MapPost("/reset", (HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => ResetAsync(http, items, runs, durable, ct));
+        g.MapPost("/enrich", (HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => EnrichAsync(http, items, runs, durable, ct));
+        return api;
+    }
+
+    public sealed record SubmitRequest(decimal? BudgetUsd, bool? DryRun, long? MaxItems);
+
+    public sealed record IngestRequest(bool? Wait);
+
+    public sealed record ResetRequest(IReadOnlyList<string>? Collections, bool? DryRun, bool? SkipReset, bool? SkipSubmit, decimal? BudgetUsd);
+
+    public sealed record EnrichRequest(IReadOnlyList<string>? Collections, decimal? BudgetUsd, double? DeadlineHours);
+
+    private static async Task<IResult> SubmitAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    {
+        if (await RequestGuards.UnknownCollection(collection, items, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        (SubmitRequest? body, IResult? error) = await RequestGuards.ReadAsync<SubmitRequest>(http, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body?.BudgetUsd is < 0 || body?.MaxItems is < 1)
+        {
+            return Problems.BadRequest("\"budgetUsd\" cannot be negative and \"maxItems\" must be at least 1.");
+        }
+
+        SubmitEmbeddingsInput input = runs.SubmitInput(collection, body?.BudgetUsd, body?.DryRun ?? false, body?.MaxItems);
+        (string id, bool started) = await runs.StartSingletonAsync(nameof(SubmitEmbeddings), RunStarter.SubmitId(collection), input, ct);
+        return started ? CheckStatusPayload.Accepted(http, id, durable) : AlreadyRunning(http, id, durable);
+    }
+
+    private static async Task<IResult> IngestAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    {
+        if (await RequestGuards.UnknownCollection(collection, items, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        (IngestRequest? body, IResult? error) = await RequestGuards.ReadAsync<IngestRequest>(http, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        (string id, bool started) = await runs.StartSingletonAsync(nameof(IngestEmbeddings), RunStarter.IngestId(collection), runs.IngestInput(collection, body?.Wait ?? false), ct);
+        return started ? CheckStatusPayload.Accepted(http, id, durable) : AlreadyRunning(http, id, durable);
+    }
+
+    private static async Task<IResult> ResetAsync(HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    {
+        (ResetRequest? body, IResult? error) = await RequestGuards.ReadAsync<ResetRequest>(http, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body?.Collections is not { Count: > 0 } collections)
+        {
+            return Problems.BadRequest("Name the collections to reset: {\"collections\": [\"lines\", \"words\"], \"dryRun\": true}.");
+        }
+
+        foreach (string c in collections)
+        {
+            if (await RequestGuards.UnknownCollection(c, items, ct) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        var input = new ResetEmbeddingsInput(collections.Distinct(StringComparer.Ordinal).ToList(), body.DryRun ?? false, body.SkipReset ?? false, body.SkipSubmit ?? false,
+            runs.SubmitInput(collections[0], body.BudgetUsd));
+        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(ResetEmbeddings), input, ct), durable);
+    }
+
+    private static async Task<IResult> EnrichAsync(HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    {
+        (EnrichRequest? body, IResult? error) = await RequestGuards.ReadAsync<EnrichRequest>(http, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        IReadOnlyList<string> collections = body?.Collections ?? [];
+        foreach (string c in collections)
+        {
+            if (await RequestGuards.UnknownCollection(c, items, ct) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        if (body?.DeadlineHours is <= 0 or > 24 * 7)
+        {
+            return Problems.BadRequest("\"deadlineHours\" must be between 0 and 168.");
+        }
+
+        var input = new EnrichAutoInput(collections, runs.SubmitInput(string.Empty, body?.BudgetUsd), runs.IngestInput(null, wait: true), body?.DeadlineHours ?? 26);
+        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(EnrichAuto), input, ct), durable);
+    }
+
+    private static IResult AlreadyRunning(HttpContext http, string id, DurableHttpApiOptions durable)
+    {
+        var payload = CheckStatusPayload.Create(http, id, durable);
+        return Problems.Conflict($"'{id}' is already running; follow it instead of starting another.", new Dictionary<string, object?>
+        {
+            ["instanceId"] = id,
+            ["statusQueryGetUri"] = payload["statusQueryGetUri"]!.GetValue<string>(),
+        });
+    }
+}

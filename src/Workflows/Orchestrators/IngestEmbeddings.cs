@@ -1,0 +1,116 @@
+using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Domain.Batches;
+using BatchEmbed.Workflows.Activities;
+using BatchEmbed.Workflows.Entities;
+using Microsoft.DurableTask;
+
+namespace BatchEmbed.Workflows.Orchestrators;
+
+/// <param name="Collection">One collection, or null for all.</param>
+/// <param name="Wait">Keep polling (on durable timers) until no batch is open, or until <paramref name="DeadlineUtc"/>.</param>
+/// <param name="Totals">Carried across ContinueAsNew generations.</param>
+public sealed record IngestEmbeddingsInput(
+    string? Collection,
+    int MaxConcurrency,
+    int MaxAttempts,
+    bool Wait = false,
+    int PollSeconds = 5,
+    DateTime? DeadlineUtc = null,
+    IngestTotals? Totals = null);
+
+public sealed record IngestTotals(int Polls, int BatchesIngested, int ItemsSucceeded, int ItemsRequeued, int ItemsFailed, long Vectors, decimal ActualUsd)
+{
+    public static IngestTotals Zero { get; } = new(0, 0, 0, 0, 0, 0, 0m);
+
+    public IngestTotals Add(IngestOutcome o) => this with
+    {
+        BatchesIngested = BatchesIngested + 1,
+        ItemsSucceeded = ItemsSucceeded + o.ItemsSucceeded,
+        ItemsRequeued = ItemsRequeued + o.ItemsRequeued,
+        ItemsFailed = ItemsFailed + o.ItemsFailed,
+        Vectors = Vectors + o.Vectors,
+        ActualUsd = ActualUsd + o.ActualUsd,
+    };
+}
+
+/// <param name="Open">Batches still running at the provider when this run ended.</param>
+public sealed record IngestEmbeddingsOutput(IngestTotals Totals, int Open, IReadOnlyList<CompactionResult> Compactions, string Message);
+
+/// <summary>
+/// DESIGN §4 IngestEmbeddings: [ListPendingBatches] → [PollBatch] per batch (fanned out) → [StoreResults] for terminal
+/// ones → [CompactDeltas] once per touched collection. With Wait it sleeps on a durable timer and continues as new
+/// (so history stays small) until every batch is ingested.
+/// </summary>
+public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, IngestEmbeddingsOutput>
+{
+    public override async Task<IngestEmbeddingsOutput> RunAsync(TaskOrchestrationContext context, IngestEmbeddingsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        IngestTotals totals = (input.Totals ?? IngestTotals.Zero) with { Polls = (input.Totals?.Polls ?? 0) + 1 };
+
+        IReadOnlyList<PendingBatch> pending = await context.CallActivityAsync<IReadOnlyList<PendingBatch>>(nameof(ListPendingBatches), input.Collection, Retries.Local);
+        context.SetCustomStatus(new { phase = "polling", batches = pending.Count, ingested = totals.BatchesIngested });
+        IReadOnlyList<IngestOutcome?> outcomes = await FanOut.RunAsync(pending, input.MaxConcurrency, b => IngestOne(context, input, b));
+
+        var touched = new SortedSet<(string Collection, string Fingerprint)>();
+        for (int i = 0; i < pending.Count; i++)
+        {
+            if (outcomes[i] is { } o)
+            {
+                totals = totals.Add(o);
+                if (o.Vectors > 0)
+                {
+                    touched.Add((pending[i].Collection, pending[i].Fingerprint));
+                }
+            }
+        }
+
+        var compactions = new List<CompactionResult>();
+        foreach ((string collection, string fingerprint) in touched)
+        {
+            context.SetCustomStatus(new { phase = "compacting", collection });
+            compactions.Add(await context.CallActivityAsync<CompactionResult>(nameof(CompactDeltas), new CompactDeltasInput(collection, fingerprint), Retries.Local));
+        }
+
+        int open = outcomes.Count(o => o is null);
+        bool pastDeadline = input.DeadlineUtc is { } deadline && context.CurrentUtcDateTime >= deadline;
+        if (input.Wait && open > 0 && !pastDeadline)
+        {
+            context.SetCustomStatus(new { phase = "waiting", open, ingested = totals.BatchesIngested, items = totals.ItemsSucceeded });
+            await context.CreateTimer(TimeSpan.FromSeconds(input.PollSeconds), CancellationToken.None);
+            context.ContinueAsNew(input with { Totals = totals });
+            return new IngestEmbeddingsOutput(totals, open, compactions, "continued");
+        }
+
+        string message = open == 0
+            ? $"Ingested {totals.BatchesIngested} batch(es): {totals.ItemsSucceeded} items embedded, {totals.ItemsRequeued} requeued, {totals.ItemsFailed} failed."
+            : $"Ingested {totals.BatchesIngested} batch(es); {open} still open at the provider{(pastDeadline ? " at the deadline" : string.Empty)}.";
+        context.SetCustomStatus(new { phase = "done", open, ingested = totals.BatchesIngested, items = totals.ItemsSucceeded });
+        return new IngestEmbeddingsOutput(totals, open, compactions, message);
+    }
+
+    /// <summary>
+    /// Polls one batch while it is open and, once its BatchSummary is terminal, stores its results; null while it is
+    /// still open. A batch already recorded terminal (embedded synchronously, never created, or polled before a crash)
+    /// goes straight to StoreResults.
+    /// </summary>
+    private static async Task<IngestOutcome?> IngestOne(TaskOrchestrationContext context, IngestEmbeddingsInput input, PendingBatch batch)
+    {
+        var id = BatchSummaryEntity.Id(batch.BatchId);
+        if (BatchTransitions.IsOpen(batch.Status))
+        {
+            ProviderObservation observation = await context.CallActivityAsync<ProviderObservation>(
+                nameof(PollBatch), batch.ProviderBatchId ?? throw new InvalidOperationException($"Open batch '{batch.BatchId}' has no provider batch id."), Retries.Provider);
+            BatchSummary summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observation with { At = context.UtcNow() });
+            if (!BatchTransitions.IsTerminal(summary.Status))
+            {
+                return null;
+            }
+        }
+
+        IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(nameof(StoreResults), new StoreResultsInput(batch.BatchId, input.MaxAttempts), Retries.Local);
+        await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Ingested), outcome with { At = context.UtcNow() });
+        return outcome;
+    }
+}

@@ -1,0 +1,59 @@
+using BatchEmbed.Domain.Fingerprints;
+using BatchEmbed.Domain.Planning;
+using BatchEmbed.Domain.Pricing;
+using BatchEmbed.Workflows.Settings;
+
+namespace BatchEmbed.Workflows.Pipeline;
+
+/// <summary>The embedding target, provider profile and prices the pipeline runs with, resolved once from settings.</summary>
+public sealed class EmbeddingConfig
+{
+    private readonly PipelineOptions _options;
+
+    public EmbeddingConfig(PipelineOptions options, ProviderProfile profile)
+    {
+        _options = options;
+        Profile = profile;
+        Target = options.Target();
+        Price = PriceTable.Get(string.IsNullOrWhiteSpace(options.PriceModel) ? options.Model : options.PriceModel);
+    }
+
+    public EmbeddingTarget Target { get; }
+
+    public string Fingerprint => Target.Fingerprint;
+
+    public ProviderProfile Profile { get; }
+
+    public ModelPrice Price { get; }
+
+    /// <summary>The batch price where the provider batches embeddings, else the synchronous price of the fallback.</summary>
+    public PriceTier Tier => Profile.SupportsBatchEmbeddings ? PriceTier.Batch : PriceTier.Standard;
+
+    public PipelineOptions Options => _options;
+
+    public EmbeddingPlanSettings PlanSettings(string collection, string salt) => new(
+        collection,
+        Target,
+        Profile,
+        _options.EncodingFormat,
+        _options.MaxTokensPerBatch,
+        string.IsNullOrWhiteSpace(_options.TokenizerEncoding) ? null : _options.TokenizerEncoding,
+        Price,
+        salt);
+
+    /// <summary>Refuses work planned under other settings (the model or dimensions changed while a run was in flight).</summary>
+    public void EnsureFingerprint(string fingerprint)
+    {
+        if (!string.Equals(fingerprint, Fingerprint, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"This run was planned for fingerprint {fingerprint} but the host now embeds with {Fingerprint} ({Target.Model}); start a new submission.");
+        }
+    }
+
+    /// <summary>
+    /// The physical vector index of a collection under a fingerprint: vectors of different models or dimensions never
+    /// share an index, so changing either re-embeds into a fresh one.
+    /// </summary>
+    public static string IndexName(string collection, string fingerprint) => $"{collection}.{fingerprint}";
+}
