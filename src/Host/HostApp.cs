@@ -64,15 +64,15 @@ public sealed class HostApp : IAsyncDisposable
         HostConfiguration.Apply(builder.Configuration, root, args, overrides);
         IConfiguration config = builder.Configuration;
 
-        PipelineOptions pipeline = Bind<PipelineOptions>(config, PipelineOptions.Section).Validate();
+        PipelineOptions pipeline = SettingsBinding.Bind<PipelineOptions>(config, PipelineOptions.Section).Validate();
         pipeline.DataDirectory = Path.GetFullPath(pipeline.DataDirectory, root);
-        ProviderOptions provider = Bind<ProviderOptions>(config, ProviderOptions.Section).Validate();
-        HostingOptions hosting = Bind<HostingOptions>(config, HostingOptions.Section);
+        ProviderOptions provider = SettingsBinding.Bind<ProviderOptions>(config, ProviderOptions.Section).Validate();
+        HostingOptions hosting = SettingsBinding.Bind<HostingOptions>(config, HostingOptions.Section);
         hosting.RoutePrefix = config[$"{HostConfiguration.HostJsonPrefix}:extensions:http:routePrefix"] ?? hosting.RoutePrefix;
         hosting.Validate();
-        PollPendingOptions timer = Bind<PollPendingOptions>(config, PollPendingOptions.Section).Validate();
-        DurableOptions durable = Bind<DurableOptions>(config, DurableOptions.Section).Validate();
-        BackendOptions backendOptions = Bind<BackendOptions>(config, BackendOptions.Section).Validate();
+        PollPendingOptions timer = SettingsBinding.Bind<PollPendingOptions>(config, PollPendingOptions.Section).Validate();
+        DurableOptions durable = SettingsBinding.Bind<DurableOptions>(config, DurableOptions.Section).Validate();
+        BackendOptions backendOptions = SettingsBinding.Bind<BackendOptions>(config, BackendOptions.Section).Validate();
         HostKeys keys = HostKeys.Resolve(pipeline.DataDirectory, hosting);
         var started = new Stack<IAsyncDisposable>();
         try
@@ -138,7 +138,7 @@ public sealed class HostApp : IAsyncDisposable
         builder.Services.AddSingleton(hosting);
         builder.Services.AddSingleton(timer);
         builder.Services.AddSingleton(keys);
-        builder.Services.AddPipeline(pipeline, provider, endpoint, apiKey);
+        builder.Services.AddPipeline(pipeline, provider, endpoint, apiKey).AddDurableClientServices();
         builder.Services.AddSingleton<PollPendingTimer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollPendingTimer>());
         var converter = new JsonDataConverter(ApiJson.Options);
@@ -207,31 +207,16 @@ public sealed class HostApp : IAsyncDisposable
 
         RouteGroupBuilder api = app.MapGroup("/" + hosting.RoutePrefix.Trim('/'));
         api.AddEndpointFilter(new KeyFilter([keys.FunctionKey, keys.AdminKey], hosting.AllowAnonymous));
-        api.MapCollectionsApi().MapEmbeddingsApi(durableApi).MapBatchesApi(durableApi);
+        CheckStatusLinks links = CheckStatusUris.For(durableApi);
+        api.MapCollectionsApi().MapEmbeddingsApi(links).MapBatchesApi(links);
 
-        app.MapMonitor();
+        app.MapMonitor(hosting.RoutePrefix);
         app.MapDurableTaskManagementApi(durableApi)
             .AddEndpointFilter(new KeyFilter([keys.AdminKey, keys.DurableKey], hosting.AllowAnonymous));
     }
 
     private sealed record Settings(PipelineOptions Pipeline, ProviderOptions Provider, HostingOptions Hosting, PollPendingOptions Timer,
         DurableOptions Durable, BackendOptions Backend, HostKeys Keys);
-
-    private static T Bind<T>(IConfiguration config, string section)
-        where T : new()
-    {
-        var value = new T();
-        try
-        {
-            config.GetSection(section).Bind(value);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new InvalidOperationException($"The {section} settings could not be read: {ex.Message}", ex);
-        }
-
-        return value;
-    }
 
     /// <summary>Stops the app (worker, timer, API) first, then the backend it used, then the emulator.</summary>
     public async ValueTask DisposeAsync()

@@ -5,32 +5,62 @@ using Microsoft.DurableTask;
 
 namespace BatchEmbed.Workflows;
 
-/// <summary>Every orchestrator, activity and entity of the pipeline, by the names both hosts register them under.</summary>
+/// <summary>
+/// Every orchestrator, activity and entity of the pipeline, by the names both hosts register them under: the
+/// standalone host's worker through <see cref="AddWorkflows"/>, the Functions app as functions of the same names.
+/// </summary>
 public static class WorkflowRegistry
 {
+    public static IReadOnlyList<(string Name, Type Type)> Orchestrators { get; } =
+    [
+        (nameof(SubmitEmbeddings), typeof(SubmitEmbeddings)),
+        (nameof(IngestEmbeddings), typeof(IngestEmbeddings)),
+        (nameof(ResetEmbeddings), typeof(ResetEmbeddings)),
+        (nameof(EnrichAuto), typeof(EnrichAuto)),
+        (nameof(CancelBatch), typeof(CancelBatch)),
+    ];
+
+    public static IReadOnlyList<(string Name, Type Type)> Activities { get; } =
+    [
+        (nameof(FindUnembedded), typeof(FindUnembedded)),
+        (nameof(ChunkAndSerialize), typeof(ChunkAndSerialize)),
+        (nameof(SubmitBatch), typeof(SubmitBatch)),
+        (nameof(ListPendingBatches), typeof(ListPendingBatches)),
+        (nameof(PollBatch), typeof(PollBatch)),
+        (nameof(StoreResults), typeof(StoreResults)),
+        (nameof(CompactDeltas), typeof(CompactDeltas)),
+        (nameof(ExportBatchSummaries), typeof(ExportBatchSummaries)),
+        (nameof(DeleteBatchSummaries), typeof(DeleteBatchSummaries)),
+        (nameof(ResetItemStatuses), typeof(ResetItemStatuses)),
+        (nameof(CancelProviderBatch), typeof(CancelProviderBatch)),
+        (nameof(ListCollections), typeof(ListCollections)),
+        (nameof(WriteEnrichmentReport), typeof(WriteEnrichmentReport)),
+    ];
+
+    public static IReadOnlyList<(string Name, Type Type)> Entities { get; } =
+    [
+        (BatchSummaryEntity.Name, typeof(BatchSummaryEntity)),
+        (CheckpointEntity.Name, typeof(CheckpointEntity)),
+    ];
+
     public static DurableTaskRegistry AddWorkflows(this DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return registry
-            .AddOrchestrator<SubmitEmbeddings>()
-            .AddOrchestrator<IngestEmbeddings>()
-            .AddOrchestrator<ResetEmbeddings>()
-            .AddOrchestrator<EnrichAuto>()
-            .AddOrchestrator<CancelBatch>()
-            .AddActivity<FindUnembedded>()
-            .AddActivity<ChunkAndSerialize>()
-            .AddActivity<SubmitBatch>()
-            .AddActivity<ListPendingBatches>()
-            .AddActivity<PollBatch>()
-            .AddActivity<StoreResults>()
-            .AddActivity<CompactDeltas>()
-            .AddActivity<ExportBatchSummaries>()
-            .AddActivity<DeleteBatchSummaries>()
-            .AddActivity<ResetItemStatuses>()
-            .AddActivity<CancelProviderBatch>()
-            .AddActivity<ListCollections>()
-            .AddActivity<WriteEnrichmentReport>()
-            .AddEntity(BatchSummaryEntity.Name, _ => new BatchSummaryEntity())
-            .AddEntity(CheckpointEntity.Name, _ => new CheckpointEntity());
+        foreach ((string name, Type type) in Orchestrators)
+        {
+            registry.AddOrchestrator(name, type);
+        }
+
+        foreach ((string name, Type type) in Activities)
+        {
+            registry.AddActivity(name, type);
+        }
+
+        foreach ((string name, Type type) in Entities)
+        {
+            registry.AddEntity(name, type);
+        }
+
+        return registry;
     }
 }

@@ -23,7 +23,7 @@ public static class DurableHttpApi
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         options ??= new DurableHttpApiOptions();
-        RouteGroupBuilder api = endpoints.MapGroup(CheckStatusPayload.BasePath);
+        RouteGroupBuilder api = endpoints.MapGroup(CheckStatusUris.BasePath);
         api.AddEndpointFilter(async (ctx, next) =>
         {
             try
@@ -93,7 +93,7 @@ public static class DurableHttpApi
             }
         }
 
-        return CheckStatusPayload.Accepted(http, instanceId, options);
+        return CheckStatusPayload.Accepted(http, instanceId, CheckStatusUris.For(options));
     }
 
     private static async Task<IResult> GetStatusAsync(HttpContext http, string instanceId, DurableTaskClient client, bool? showInput, bool? showHistory, bool? showHistoryOutput, bool? returnInternalServerErrorOnFailure)
@@ -213,7 +213,7 @@ public static class DurableHttpApi
         try
         {
             string id = await client.RestartAsync(instanceId, newId, http.RequestAborted);
-            return CheckStatusPayload.Accepted(http, id, options);
+            return CheckStatusPayload.Accepted(http, id, CheckStatusUris.For(options));
         }
         catch (ArgumentException ex)
         {

@@ -10,7 +10,7 @@ namespace BatchEmbed.Workflows.Http;
 /// <summary>BatchSummaries: <c>/api/batches</c>, one batch, and cancel.</summary>
 public static class BatchesApi
 {
-    public static RouteGroupBuilder MapBatchesApi(this RouteGroupBuilder api, DurableHttpApiOptions durable)
+    public static RouteGroupBuilder MapBatchesApi(this RouteGroupBuilder api, CheckStatusLinks links)
     {
         ArgumentNullException.ThrowIfNull(api);
         RouteGroupBuilder g = api.MapGroup("/batches");
@@ -18,11 +18,11 @@ public static class BatchesApi
         g.MapGet("/{batchId}", GetAsync);
         g.MapGet("/{batchId}/provider", ProviderAsync);
         g.MapGet("/{batchId}/errors", ErrorsAsync);
-        g.MapPost("/{batchId}/cancel", (string batchId, HttpContext http, BatchSummaries summaries, RunStarter runs, CancellationToken ct) => CancelAsync(batchId, http, summaries, runs, durable, ct));
+        g.MapPost("/{batchId}/cancel", (string batchId, HttpContext http, BatchSummaries summaries, RunStarter runs, CancellationToken ct) => CancelAsync(batchId, http, summaries, runs, links, ct));
         return api;
     }
 
-    private static async Task<IResult> ListAsync(string? collection, string? status, BatchSummaries summaries, CancellationToken ct)
+    public static async Task<IResult> ListAsync(string? collection, string? status, BatchSummaries summaries, CancellationToken ct)
     {
         BatchStatus? wanted = null;
         if (status is not null)
@@ -47,11 +47,11 @@ public static class BatchesApi
         return TypedResults.Ok(list.OrderByDescending(s => s.CreatedAt).ToList());
     }
 
-    private static async Task<IResult> GetAsync(string batchId, BatchSummaries summaries, CancellationToken ct) =>
+    public static async Task<IResult> GetAsync(string batchId, BatchSummaries summaries, CancellationToken ct) =>
         await summaries.GetAsync(batchId, ct) is { } s ? TypedResults.Ok(s) : Problems.NotFound($"There is no batch '{batchId}'.");
 
     /// <summary>The batch as the provider reports it now (status, counts, file ids, errors).</summary>
-    private static async Task<IResult> ProviderAsync(string batchId, BatchSummaries summaries, IBatchProvider provider, CancellationToken ct)
+    public static async Task<IResult> ProviderAsync(string batchId, BatchSummaries summaries, IBatchProvider provider, CancellationToken ct)
     {
         if (await summaries.GetAsync(batchId, ct) is not { } s)
         {
@@ -76,7 +76,7 @@ public static class BatchesApi
     }
 
     /// <summary>The first lines of the batch's error file: which requests failed, and why.</summary>
-    private static async Task<IResult> ErrorsAsync(string batchId, int? limit, BatchSummaries summaries, ResultFiles files, CancellationToken ct)
+    public static async Task<IResult> ErrorsAsync(string batchId, int? limit, BatchSummaries summaries, ResultFiles files, CancellationToken ct)
     {
         if (await summaries.GetAsync(batchId, ct) is not { } s)
         {
@@ -111,7 +111,7 @@ public static class BatchesApi
 
     public sealed record BatchErrors(string BatchId, string? ErrorFileId, IReadOnlyList<string> BatchLevel, IReadOnlyList<BatchLineError> Lines);
 
-    private static async Task<IResult> CancelAsync(string batchId, HttpContext http, BatchSummaries summaries, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    public static async Task<IResult> CancelAsync(string batchId, HttpContext http, BatchSummaries summaries, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
     {
         if (await summaries.GetAsync(batchId, ct) is not { } s)
         {
@@ -123,6 +123,6 @@ public static class BatchesApi
             return Problems.Conflict($"Batch '{batchId}' is {s.Status}; only open batches can be cancelled.");
         }
 
-        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(CancelBatch), batchId, ct), durable);
+        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(CancelBatch), batchId, ct), links);
     }
 }

@@ -39,7 +39,7 @@ public static class CollectionsApi
     public sealed record SearchResponse(string Collection, string Index, IReadOnlyList<SearchHit> Hits);
 
     /// <summary>Streams NDJSON lines <c>{"id","text","groupKey"?,"metadata"?}</c> into the item store.</summary>
-    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(string collection, HttpRequest request, IItemStore items, CancellationToken ct)
+    public static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> ImportAsync(string collection, HttpRequest request, IItemStore items, CancellationToken ct)
     {
         if (!CollectionName.IsValid(collection))
         {
@@ -59,7 +59,7 @@ public static class CollectionsApi
 
     public sealed record CollectionSummary(string Name, long Items);
 
-    private static async Task<Ok<List<CollectionSummary>>> ListAsync(IItemStore items, CancellationToken ct)
+    public static async Task<Ok<List<CollectionSummary>>> ListAsync(IItemStore items, CancellationToken ct)
     {
         var list = new List<CollectionSummary>();
         foreach (string name in await items.CollectionsAsync(ct))
@@ -73,7 +73,7 @@ public static class CollectionsApi
     public sealed record ProgressPoint(DateTimeOffset At, string BatchId, int ItemsSucceeded, long CumulativeItems, decimal CumulativeUsd);
 
     /// <summary>Items embedded over time: one point per ingested batch, cumulative.</summary>
-    private static async Task<Ok<List<ProgressPoint>>> ProgressAsync(string collection, BatchSummaries summaries, CancellationToken ct)
+    public static async Task<Ok<List<ProgressPoint>>> ProgressAsync(string collection, BatchSummaries summaries, CancellationToken ct)
     {
         var ingested = new List<BatchSummary>();
         await foreach (BatchSummary s in summaries.ListAsync(collection, ct))
@@ -97,13 +97,13 @@ public static class CollectionsApi
         return TypedResults.Ok(points);
     }
 
-    private static async Task<Results<Ok<CollectionStats>, ProblemHttpResult>> StatsAsync(string collection, CollectionStatsReader stats, CancellationToken ct)
+    public static async Task<Results<Ok<CollectionStats>, ProblemHttpResult>> StatsAsync(string collection, CollectionStatsReader stats, CancellationToken ct)
     {
         CollectionStats? s = await stats.ReadAsync(collection, ct);
         return s is null ? Problems.NotFound($"There is no collection '{collection}'.") : TypedResults.Ok(s);
     }
 
-    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
+    public static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
         string collection, HttpRequest request, IItemStore items, IVectorStore vectors, IBatchProvider provider, EmbeddingConfig config, CancellationToken ct)
     {
         (SearchRequest? body, IResult? error) = await RequestGuards.ReadAsync<SearchRequest>(request.HttpContext, ct);

@@ -9,14 +9,14 @@ namespace BatchEmbed.Workflows.Http;
 /// <summary>Starts the pipeline's orchestrations: <c>/api/embeddings/…</c>. Each answers 202 with the check-status payload.</summary>
 public static class EmbeddingsApi
 {
-    public static RouteGroupBuilder MapEmbeddingsApi(this RouteGroupBuilder api, DurableHttpApiOptions durable)
+    public static RouteGroupBuilder MapEmbeddingsApi(this RouteGroupBuilder api, CheckStatusLinks links)
     {
         ArgumentNullException.ThrowIfNull(api);
         RouteGroupBuilder g = api.MapGroup("/embeddings");
-        g.MapPost("/{collection}/submit", (string collection, HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => SubmitAsync(collection, http, items, runs, durable, ct));
-        g.MapPost("/{collection}/ingest", (string collection, HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => IngestAsync(collection, http, items, runs, durable, ct));
-        g.MapPost("/reset", (HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => ResetAsync(http, items, runs, durable, ct));
-        g.MapPost("/enrich", (HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => EnrichAsync(http, items, runs, durable, ct));
+        g.MapPost("/{collection}/submit", (string collection, HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => SubmitAsync(collection, http, items, runs, links, ct));
+        g.MapPost("/{collection}/ingest", (string collection, HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => IngestAsync(collection, http, items, runs, links, ct));
+        g.MapPost("/reset", (HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => ResetAsync(http, items, runs, links, ct));
+        g.MapPost("/enrich", (HttpContext http, IItemStore items, RunStarter runs, CancellationToken ct) => EnrichAsync(http, items, runs, links, ct));
         return api;
     }
 
@@ -28,7 +28,7 @@ public static class EmbeddingsApi
 
     public sealed record EnrichRequest(IReadOnlyList<string>? Collections, decimal? BudgetUsd, double? DeadlineHours);
 
-    private static async Task<IResult> SubmitAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    public static async Task<IResult> SubmitAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
     {
         if (await RequestGuards.UnknownCollection(collection, items, ct) is { } problem)
         {
@@ -48,10 +48,10 @@ public static class EmbeddingsApi
 
         SubmitEmbeddingsInput input = runs.SubmitInput(collection, body?.BudgetUsd, body?.DryRun ?? false, body?.MaxItems);
         (string id, bool started) = await runs.StartSingletonAsync(nameof(SubmitEmbeddings), RunStarter.SubmitId(collection), input, ct);
-        return started ? CheckStatusPayload.Accepted(http, id, durable) : AlreadyRunning(http, id, durable);
+        return started ? CheckStatusPayload.Accepted(http, id, links) : AlreadyRunning(http, id, links);
     }
 
-    private static async Task<IResult> IngestAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    public static async Task<IResult> IngestAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
     {
         if (await RequestGuards.UnknownCollection(collection, items, ct) is { } problem)
         {
@@ -65,10 +65,10 @@ public static class EmbeddingsApi
         }
 
         (string id, bool started) = await runs.StartSingletonAsync(nameof(IngestEmbeddings), RunStarter.IngestId(collection), runs.IngestInput(collection, body?.Wait ?? false), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, durable) : AlreadyRunning(http, id, durable);
+        return started ? CheckStatusPayload.Accepted(http, id, links) : AlreadyRunning(http, id, links);
     }
 
-    private static async Task<IResult> ResetAsync(HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    public static async Task<IResult> ResetAsync(HttpContext http, IItemStore items, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
     {
         (ResetRequest? body, IResult? error) = await RequestGuards.ReadAsync<ResetRequest>(http, ct);
         if (error is not null)
@@ -91,10 +91,10 @@ public static class EmbeddingsApi
 
         var input = new ResetEmbeddingsInput(collections.Distinct(StringComparer.Ordinal).ToList(), body.DryRun ?? false, body.SkipReset ?? false, body.SkipSubmit ?? false,
             runs.SubmitInput(collections[0], body.BudgetUsd));
-        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(ResetEmbeddings), input, ct), durable);
+        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(ResetEmbeddings), input, ct), links);
     }
 
-    private static async Task<IResult> EnrichAsync(HttpContext http, IItemStore items, RunStarter runs, DurableHttpApiOptions durable, CancellationToken ct)
+    public static async Task<IResult> EnrichAsync(HttpContext http, IItemStore items, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
     {
         (EnrichRequest? body, IResult? error) = await RequestGuards.ReadAsync<EnrichRequest>(http, ct);
         if (error is not null)
@@ -117,12 +117,12 @@ public static class EmbeddingsApi
         }
 
         var input = new EnrichAutoInput(collections, runs.SubmitInput(string.Empty, body?.BudgetUsd), runs.IngestInput(null, wait: true), body?.DeadlineHours ?? 26);
-        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(EnrichAuto), input, ct), durable);
+        return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(EnrichAuto), input, ct), links);
     }
 
-    private static IResult AlreadyRunning(HttpContext http, string id, DurableHttpApiOptions durable)
+    private static IResult AlreadyRunning(HttpContext http, string id, CheckStatusLinks links)
     {
-        var payload = CheckStatusPayload.Create(http, id, durable);
+        var payload = links(http, id);
         return Problems.Conflict($"'{id}' is already running; follow it instead of starting another.", new Dictionary<string, object?>
         {
             ["instanceId"] = id,

@@ -9,7 +9,9 @@ namespace BatchEmbed.Workflows.Pipeline;
 
 /// <summary>
 /// What both hosts register for the workflows: the embedded stores and the batch provider as singletons behind their
-/// ports, and the services the activities and HTTP handlers use.
+/// ports, and the services the activities and HTTP handlers use. The ones that need a <c>DurableTaskClient</c>
+/// (<see cref="ClientServices"/>) are registered by a host that has one in its container (the standalone host); the
+/// Functions app gets its client per invocation from the <c>[DurableClient]</c> binding (<see cref="ClientBoundServices"/>).
 /// </summary>
 public static class PipelineServiceCollectionExtensions
 {
@@ -31,13 +33,23 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<IItemStore>(_ => new SqliteItemStore($"Data Source={Path.Combine(data, "items.db")}"));
         services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(Path.Combine(data, "blobs")));
         services.AddSingleton<IVectorStore>(_ => new EmbeddedVectorStore(Path.Combine(data, "vectors")));
-        services.AddSingleton<BatchSummaries>();
         services.AddSingleton<SyncRateLimiter>();
         services.AddSingleton<SyncEmbedder>();
         services.AddSingleton<ResultFiles>();
-        services.AddSingleton<RunStarter>();
-        services.AddSingleton<CollectionStatsReader>();
-        services.AddSingleton<PollPending>();
+        return services;
+    }
+
+    /// <summary>The services built on a <c>DurableTaskClient</c>: entity reads, starts, stats, the timer's work.</summary>
+    public static IReadOnlyList<Type> ClientServices { get; } = [typeof(BatchSummaries), typeof(RunStarter), typeof(CollectionStatsReader), typeof(PollPending)];
+
+    /// <summary>Registers <see cref="ClientServices"/> as singletons over the container's <c>DurableTaskClient</c>.</summary>
+    public static IServiceCollection AddDurableClientServices(this IServiceCollection services)
+    {
+        foreach (Type type in ClientServices)
+        {
+            services.AddSingleton(type);
+        }
+
         return services;
     }
 }

@@ -37,6 +37,9 @@ public sealed class HostSettingsTests
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("custom/batches")).StatusCode);
         var accepted = JsonNode.Parse(await (await http.PostAsync("custom/embeddings/reset", new StringContent("{\"collections\":[]}"))).Content.ReadAsStringAsync())!;
         Assert.Contains("collections", (string)accepted["detail"]!, StringComparison.Ordinal);
+        string monitor = await http.GetStringAsync("monitor");
+        Assert.Contains("<meta name=\"batchembed-api\" content=\"/custom\">", monitor, StringComparison.Ordinal); // the page calls the API where it is
+        Assert.Contains("src=\"/monitor/app.js\"", monitor, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]

@@ -2,6 +2,8 @@
 'use strict';
 (() => {
   const KEY = 'batchembed.adminKey';
+  // The app's route prefix as the host serves it (/api by default), written into the page by the host.
+  const API = document.querySelector('meta[name="batchembed-api"]').content;
   const STATUSES = ['Pending', 'Running', 'Completed', 'Failed', 'Terminated', 'Suspended'];
   const view = document.getElementById('view');
   let refreshTimer = null;
@@ -223,7 +225,7 @@
     const c = document.getElementById('b-collection').value; if (c) q.set('collection', c);
     const s = document.getElementById('b-status').value; if (s) q.set('status', s);
     try {
-      const list = (await api('/api/batches?' + q)).body;
+      const list = (await api(API + '/batches?' + q)).body;
       if (list.length === 0) { el.innerHTML = '<p class="empty">No batches yet: submit a collection from the dashboard.</p>'; return; }
       el.innerHTML = `<table id="batch-table"><thead><tr><th>Batch id</th><th>Collection</th><th>Kind</th><th>Status</th><th class="num">Requests</th><th class="num">Completed</th><th class="num">Failed</th><th class="num">Tokens</th><th class="num">Projected</th><th class="num">Actual</th><th>Age</th></tr></thead><tbody>${list.map(b => `
         <tr class="clickable" tabindex="0" data-id="${esc(b.batchId)}"><td>${esc(b.batchId)}</td><td>${esc(b.collection)}</td><td>${esc(b.kind)}</td><td>${badge(b.status)}</td>
@@ -241,7 +243,7 @@
     setRefresh(null);
     const el = document.getElementById('batch-detail');
     el.innerHTML = `<div class="card"><h2>Batch ${esc(id)}</h2><p class="muted">Loading…</p></div>`;
-    const [summary, provider, errors] = await Promise.allSettled([api(`/api/batches/${encodeURIComponent(id)}`), api(`/api/batches/${encodeURIComponent(id)}/provider`), api(`/api/batches/${encodeURIComponent(id)}/errors?limit=100`)]);
+    const [summary, provider, errors] = await Promise.allSettled([api(`${API}/batches/${encodeURIComponent(id)}`), api(`${API}/batches/${encodeURIComponent(id)}/provider`), api(`${API}/batches/${encodeURIComponent(id)}/errors?limit=100`)]);
     const part = (r, f) => r.status === 'fulfilled' ? f(r.value.body) : `<p class="muted">${esc(r.reason.message)}</p>`;
     el.innerHTML = `<div class="card" id="batch-detail-card"><h2>Batch ${esc(id)}</h2>
       <div class="grid"><div><h3>Summary</h3>${part(summary, b => `<pre>${json(b)}</pre>`)}</div>
@@ -273,7 +275,7 @@
   // ---------- Dashboard ----------
   async function fillCollections(select, keep) {
     try {
-      const list = (await api('/api/collections')).body;
+      const list = (await api(API + '/collections')).body;
       for (const c of list) select.insertAdjacentHTML('beforeend', `<option value="${esc(c.name)}">${esc(c.name)} (${num(c.items)})</option>`);
       return list;
     } catch (e) { if (!keep) throw e; return []; }
@@ -296,7 +298,7 @@
   async function loadDashboard(c) {
     const el = document.getElementById('dash'); if (!el) return;
     let s, progress;
-    try { [s, progress] = await Promise.all([api(`/api/collections/${encodeURIComponent(c)}/stats`).then(r => r.body), api(`/api/collections/${encodeURIComponent(c)}/progress`).then(r => r.body)]); }
+    try { [s, progress] = await Promise.all([api(`${API}/collections/${encodeURIComponent(c)}/stats`).then(r => r.body), api(`${API}/collections/${encodeURIComponent(c)}/progress`).then(r => r.body)]); }
     catch (e) { showError(el, e); return; }
     const items = s.items, total = s.itemsTotal || 1;
     const colors = { Succeeded: 'var(--ok)', Pending: 'var(--run)', None: '#c9ced6', Failed: 'var(--bad)' };
@@ -331,11 +333,11 @@
     };
     const budget = () => { const v = document.getElementById('d-budget').value.trim(); return v ? Number(v) : undefined; };
     const dry = () => document.getElementById('d-dry').checked;
-    document.getElementById('do-submit').addEventListener('click', () => start('Submit', `/api/embeddings/${encodeURIComponent(c)}/submit`, { budgetUsd: budget(), dryRun: dry() }));
-    document.getElementById('do-ingest').addEventListener('click', () => start('Ingest', `/api/embeddings/${encodeURIComponent(c)}/ingest`, { wait: true }));
+    document.getElementById('do-submit').addEventListener('click', () => start('Submit', `${API}/embeddings/${encodeURIComponent(c)}/submit`, { budgetUsd: budget(), dryRun: dry() }));
+    document.getElementById('do-ingest').addEventListener('click', () => start('Ingest', `${API}/embeddings/${encodeURIComponent(c)}/ingest`, { wait: true }));
     document.getElementById('do-reset').addEventListener('click', () => {
       if (!dry() && !confirm(`Reset every item of '${c}' to None, delete its batch summaries (after exporting them) and resubmit?`)) return;
-      start('Reset', '/api/embeddings/reset', { collections: [c], dryRun: dry(), budgetUsd: budget() });
+      start('Reset', API + '/embeddings/reset', { collections: [c], dryRun: dry(), budgetUsd: budget() });
     });
   }
 

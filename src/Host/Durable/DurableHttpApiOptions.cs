@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace BatchEmbed.Workflows.Http;
+namespace BatchEmbed.Hosting.Durable;
 
 /// <summary>Values the management API writes into its check-status URIs.</summary>
 public sealed class DurableHttpApiOptions
