@@ -15,9 +15,9 @@ if [[ $what == all || $what == tokenizer ]]; then
   ref=$(node bench/tiktoken-node/bench.mjs bench/out/text.txt)
   echo "$ours"; echo "$ref"
   for enc in cl100k_base o200k_base; do
-    a=$(grep "\"$enc\"" <<<"$ours" | sed -E 's/.*"mbPerSec":([0-9.]+).*/\1/')
+    a=$(grep '"impl":"batchembed"' <<<"$ours" | grep "\"$enc\"" | sed -E 's/.*"mbPerSec":([0-9.]+).*/\1/')
     b=$(grep "\"$enc\"" <<<"$ref" | sed -E 's/.*"mbPerSec":([0-9.]+).*/\1/')
-    ta=$(grep "\"$enc\"" <<<"$ours" | sed -E 's/.*"tokens":([0-9]+).*/\1/')
+    ta=$(grep '"impl":"batchembed"' <<<"$ours" | grep "\"$enc\"" | sed -E 's/.*"tokens":([0-9]+).*/\1/')
     tb=$(grep "\"$enc\"" <<<"$ref" | sed -E 's/.*"tokens":([0-9]+).*/\1/')
     echo "{\"bench\":\"tokenizer-ratio\",\"encoding\":\"$enc\",\"ratio\":$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.1f", a/b}'),\"tokensAgree\":$([ "$ta" = "$tb" ] && echo true || echo false)}"
   done

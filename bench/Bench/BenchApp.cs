@@ -54,5 +54,10 @@ internal static class BenchApp
     private static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 
     public static string Json(params (string Key, object Value)[] fields) =>
-        "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":" + (f.Value is string s ? $"\"{s}\"" : Convert.ToString(f.Value, CultureInfo.InvariantCulture)))) + "}";
+        "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":" + (f.Value switch
+        {
+            string s => $"\"{s}\"",
+            bool b => b ? "true" : "false",
+            _ => Convert.ToString(f.Value, CultureInfo.InvariantCulture),
+        }))) + "}";
 }
