@@ -50,6 +50,9 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>Completes when the process is asked to stop (Ctrl+C, SIGINT or SIGTERM) and the server has shut down.</summary>
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
+    /// <summary>The most tokens this emulator has held enqueued at once (see <see cref="EmulatorOptions.EnqueuedTokenLimit"/>).</summary>
+    public long PeakEnqueuedTokens => _app.Services.GetRequiredService<Storage.EmulatorStore>().PeakEnqueuedTokens;
+
     /// <summary>Advances every batch once, immediately (tests use it instead of waiting for the next tick).</summary>
     public Task TickAsync(CancellationToken cancellationToken = default) =>
         _app.Services.GetRequiredService<Processing.BatchProcessor>().TickAsync(cancellationToken);

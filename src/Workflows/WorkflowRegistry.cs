@@ -24,6 +24,8 @@ public static class WorkflowRegistry
     [
         (nameof(FindUnembedded), typeof(FindUnembedded)),
         (nameof(ChunkAndSerialize), typeof(ChunkAndSerialize)),
+        (nameof(ClaimBatchItems), typeof(ClaimBatchItems)),
+        (nameof(ListQueuedBatches), typeof(ListQueuedBatches)),
         (nameof(SubmitBatch), typeof(SubmitBatch)),
         (nameof(ListPendingBatches), typeof(ListPendingBatches)),
         (nameof(PollBatch), typeof(PollBatch)),
@@ -41,6 +43,7 @@ public static class WorkflowRegistry
     [
         (BatchSummaryEntity.Name, typeof(BatchSummaryEntity)),
         (CheckpointEntity.Name, typeof(CheckpointEntity)),
+        (QuotaEntity.Name, typeof(QuotaEntity)),
     ];
 
     public static DurableTaskRegistry AddWorkflows(this DurableTaskRegistry registry)

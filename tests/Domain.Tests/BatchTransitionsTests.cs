@@ -29,11 +29,31 @@ public sealed class BatchTransitionsTests
     [InlineData(BatchStatus.Ingested, BatchStatus.Submitted)]
     [InlineData(BatchStatus.Cancelled, BatchStatus.Completed)]
     [InlineData(BatchStatus.Submitted, BatchStatus.Ingested)]
+    [InlineData(BatchStatus.Queued, BatchStatus.Submitted)]
+    [InlineData(BatchStatus.InProgress, BatchStatus.Queued)]
+    [InlineData(BatchStatus.Completed, BatchStatus.Queued)]
+    [InlineData(BatchStatus.Ingested, BatchStatus.Queued)]
     public void Illegal_transitions_are_errors(BatchStatus from, BatchStatus to)
     {
         var ex = Assert.Throws<InvalidBatchTransitionException>(() => (Summary() with { Status = from }).MoveTo(to, s_t0));
         Assert.Equal((from, to), (ex.From, ex.To));
         Assert.Contains("emb-x", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_queued_batch_is_taken_for_creation_and_can_return_to_the_queue_when_refused_for_the_limit()
+    {
+        var s = (Summary() with { Status = BatchStatus.Queued })
+            .MoveTo(BatchStatus.Planned, s_t0)
+            .MoveTo(BatchStatus.Submitted, s_t0.AddMinutes(1))
+            .MoveTo(BatchStatus.Validating, s_t0.AddMinutes(2))
+            .MoveTo(BatchStatus.Queued, s_t0.AddMinutes(3)) // failed validation with token_limit_exceeded
+            .MoveTo(BatchStatus.Planned, s_t0.AddMinutes(4))
+            .MoveTo(BatchStatus.Queued, s_t0.AddMinutes(5)); // refused at create (Azure fail-fast)
+        Assert.Equal(BatchStatus.Queued, s.Status);
+        Assert.False(BatchTransitions.IsOpen(BatchStatus.Queued));
+        Assert.False(BatchTransitions.IsTerminal(BatchStatus.Queued));
+        Assert.True(BatchTransitions.CanMove(BatchStatus.Queued, BatchStatus.Cancelled));
     }
 
     [Theory]

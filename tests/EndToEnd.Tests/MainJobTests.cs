@@ -23,6 +23,7 @@ public sealed class MainJobTests : IDisposable
         Assert.Contains("using the built-in emulator", run.Output + run.Error, StringComparison.Ordinal);
         Assert.Matches(@"Search lines for .*\n\s+1\. 1\.0000", run.Output);
         Assert.Contains("elapsed", run.Output, StringComparison.Ordinal);
+        Assert.Contains("queue    0 tokens enqueued for text-embedding-3-small", run.Output, StringComparison.Ordinal); // every batch finished: nothing held against the limit
         Assert.Matches(@"monitor  http://127\.0\.0\.1:\d+/monitor", run.Output);
     }
 

@@ -136,6 +136,8 @@ public sealed class MonitorTests(MonitorFixture fx) : IClassFixture<MonitorFixtu
         Assert.StartsWith(Usd((decimal)stats["actualUsd"]!), await page.InnerTextAsync("#d-actual"), StringComparison.Ordinal);
         Assert.Equal(Num((long)stats["tokens"]!), await page.InnerTextAsync("#d-tokens"));
         Assert.Equal("3", await page.InnerTextAsync("#d-batches dd[data-status=Ingested]"));
+        Assert.Equal(Num((long)stats["queue"]!["enqueuedTokens"]!), (await page.InnerTextAsync("#d-enqueued")).Split(' ')[0]);
+        Assert.Equal($"{Num((long)stats["queue"]!["queuedBatches"]!)} batches, {Num((long)stats["queue"]!["queuedTokens"]!)} tokens", await page.InnerTextAsync("#d-queued"));
         Assert.Equal(4, await page.Locator("svg.chart circle").CountAsync()); // the origin and one point per ingested batch
         await fx.ShotAsync(page, "08-dashboard");
 

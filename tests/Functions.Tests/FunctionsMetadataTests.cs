@@ -62,7 +62,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(Names(WorkflowRegistry.Activities), FunctionsOf(metadata, "activityTrigger"));
         Assert.Equal(Names(WorkflowRegistry.Entities), FunctionsOf(metadata, "entityTrigger"));
         Assert.Equal(5, WorkflowRegistry.Orchestrators.Count);
-        Assert.Equal(2, WorkflowRegistry.Entities.Count);
+        Assert.Equal(3, WorkflowRegistry.Entities.Count);
     }
 
     [Fact]

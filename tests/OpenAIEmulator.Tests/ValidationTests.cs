@@ -81,6 +81,8 @@ public sealed class ValidationTests
             ProviderBatch b = await emu.WaitTerminalAsync((await emu.Provider.CreateBatchAsync(new BatchCreateRequest("tok", fileId, BatchEndpoints.Embeddings), CancellationToken.None)).Id);
             Assert.Equal("failed", b.Status);
             Assert.Equal("token_limit_exceeded", Assert.Single(b.Errors).Code);
+            Assert.Contains("the limit is 5", b.Errors[0].Message, StringComparison.Ordinal); // stated, as OpenAI's message does
+            Assert.Null(await emu.Provider.FindBatchAsync("tok", CancellationToken.None)); // a refused batch is never "the one already created"
         }
         else
         {
@@ -88,6 +90,42 @@ public sealed class ValidationTests
             Assert.Equal(BatchProviderErrorKind.Validation, ex.Kind);
             Assert.Contains("Enqueued token limit", ex.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("openai")]
+    [InlineData("azure-fail-fast")]
+    public async Task Concurrent_batches_never_hold_more_than_the_enqueued_token_limit(string profile)
+    {
+        await using var emu = await EmulatorFixture.StartAsync(o =>
+        {
+            o.Profile = profile;
+            o.LinesPerSecond = 1; // a batch stays in progress for a second while the others are created
+        });
+        string file = Ok.Replace("\"hello\"", "\"a much longer text with many tokens in it\"", StringComparison.Ordinal) + "\n";
+        await emu.WaitTerminalAsync((await emu.Provider.CreateBatchAsync(new BatchCreateRequest("probe", await emu.UploadAsync(file), BatchEndpoints.Embeddings), CancellationToken.None)).Id);
+        long perBatch = emu.Server.PeakEnqueuedTokens;
+        Assert.True(perBatch > 0);
+        emu.Server.Options.EnqueuedTokenLimit = perBatch * 5 / 2; // room for two at once
+
+        string[] files = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => emu.UploadAsync(file)));
+        var created = await Task.WhenAll(files.Select(async (f, i) =>
+        {
+            try
+            {
+                return (ProviderBatch?)await emu.Provider.CreateBatchAsync(new BatchCreateRequest($"b{i}", f, BatchEndpoints.Embeddings), CancellationToken.None);
+            }
+            catch (BatchProviderException ex) when (ex.Message.Contains("Enqueued token limit", StringComparison.Ordinal))
+            {
+                return null; // azure-fail-fast: refused at create
+            }
+        }));
+        ProviderBatch[] done = await Task.WhenAll(created.Where(b => b is not null).Select(b => emu.WaitTerminalAsync(b!.Id)));
+        Assert.InRange(emu.Server.PeakEnqueuedTokens, perBatch, perBatch * 5 / 2);
+        int completed = done.Count(b => b.Status == "completed");
+        int refused = done.Count(b => b.Errors.Any(e => e.Code == "token_limit_exceeded")) + created.Count(b => b is null);
+        Assert.True(completed >= 1 && refused >= 1, $"{completed} completed, {refused} refused");
+        Assert.Equal(8, completed + refused);
     }
 
     [Fact(Timeout = 60_000)]

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Domain.Planning;
+using BatchEmbed.Domain.Quota;
 using global::OpenAI;
 using global::OpenAI.Batch;
 using global::OpenAI.Embeddings;
@@ -132,9 +133,9 @@ public sealed class OpenAIBatchProvider : IBatchProvider
         DateTimeOffset since = DateTimeOffset.UtcNow - _options.FindWindow;
         await foreach (ProviderBatch b in ListBatchesAsync(cancellationToken))
         {
-            if (b.BatchId == batchId)
+            if (b.BatchId == batchId && !(b.Status == "failed" && b.Errors.Any(e => e.Code == EnqueuedLimitRefusal.Code)))
             {
-                return b;
+                return b; // a batch refused for the enqueued-token limit was never accepted: it is not the one to return
             }
 
             if (b.CreatedAt < since)

@@ -50,6 +50,15 @@ public sealed record BatchSummary
 
     public int Attempt { get; init; } = 1;
 
+    /// <summary>When it last entered Queued (waiting for room under the enqueued-token limit).</summary>
+    public DateTimeOffset? QueuedAt { get; init; }
+
+    /// <summary>How often the provider refused it for its enqueued-token limit (never counted against its items).</summary>
+    public int QuotaRefusals { get; init; }
+
+    /// <summary>Provider batches refused for that limit: never ours again (their late polls are ignored, a search skips them).</summary>
+    public IReadOnlyList<string> RefusedProviderBatchIds { get; init; } = [];
+
     public IReadOnlyList<string> Errors { get; init; } = [];
 
     public required DateTimeOffset CreatedAt { get; init; }

@@ -3,15 +3,18 @@ namespace BatchEmbed.Domain.Batches;
 /// <summary>
 /// The legal moves of a batch. Polls can skip states (a batch first seen as completed jumped over in_progress), so any
 /// forward move through validating, in_progress and finalizing is legal; backwards moves and moves out of a terminal
-/// state are not. Re-reporting the current status is a no-op, not an error.
+/// state are not. Re-reporting the current status is a no-op, not an error. Queued is the one way back: a batch
+/// waits there for room under the enqueued-token limit, leaves it (to Planned) when it is admitted, and returns to it
+/// when the provider refuses it for that limit (at create, or when it fails validation with token_limit_exceeded).
 /// </summary>
 public static class BatchTransitions
 {
     private static readonly Dictionary<BatchStatus, BatchStatus[]> s_allowed = new()
     {
-        [BatchStatus.Planned] = [BatchStatus.Submitted, BatchStatus.Failed, BatchStatus.Cancelled],
-        [BatchStatus.Submitted] = [BatchStatus.Validating, BatchStatus.InProgress, BatchStatus.Finalizing, .. Ends(), BatchStatus.Cancelling],
-        [BatchStatus.Validating] = [BatchStatus.InProgress, BatchStatus.Finalizing, .. Ends(), BatchStatus.Cancelling],
+        [BatchStatus.Planned] = [BatchStatus.Queued, BatchStatus.Submitted, BatchStatus.Failed, BatchStatus.Cancelled],
+        [BatchStatus.Queued] = [BatchStatus.Planned, BatchStatus.Cancelled],
+        [BatchStatus.Submitted] = [BatchStatus.Queued, BatchStatus.Validating, BatchStatus.InProgress, BatchStatus.Finalizing, .. Ends(), BatchStatus.Cancelling],
+        [BatchStatus.Validating] = [BatchStatus.Queued, BatchStatus.InProgress, BatchStatus.Finalizing, .. Ends(), BatchStatus.Cancelling],
         [BatchStatus.InProgress] = [BatchStatus.Finalizing, .. Ends(), BatchStatus.Cancelling],
         [BatchStatus.Finalizing] = [.. Ends(), BatchStatus.Cancelling],
         [BatchStatus.Cancelling] = [BatchStatus.Cancelled, BatchStatus.Completed, BatchStatus.Expired, BatchStatus.Failed],

@@ -24,6 +24,14 @@ public static class ActivityFunctions
     public static Task<ChunkAndSerializeOutput> ChunkAndSerializeAsync([ActivityTrigger] ChunkAndSerializeInput input, FunctionContext context) =>
         Run<ChunkAndSerialize, ChunkAndSerializeInput, ChunkAndSerializeOutput>(context, input);
 
+    [Function(nameof(ClaimBatchItems))]
+    public static Task<int> ClaimBatchItemsAsync([ActivityTrigger] ClaimBatchItemsInput input, FunctionContext context) =>
+        Run<ClaimBatchItems, ClaimBatchItemsInput, int>(context, input);
+
+    [Function(nameof(ListQueuedBatches))]
+    public static Task<QueueView> ListQueuedBatchesAsync([ActivityTrigger] string? input, FunctionContext context) =>
+        Run<ListQueuedBatches, string?, QueueView>(context, input);
+
     [Function(nameof(SubmitBatch))]
     public static Task<ProviderObservation> SubmitBatchAsync([ActivityTrigger] SubmitBatchInput input, FunctionContext context) =>
         Run<SubmitBatch, SubmitBatchInput, ProviderObservation>(context, input);

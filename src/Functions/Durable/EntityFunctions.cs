@@ -11,4 +11,7 @@ public static class EntityFunctions
 
     [Function(CheckpointEntity.Name)]
     public static Task CheckpointAsync([EntityTrigger] TaskEntityDispatcher dispatcher) => dispatcher.DispatchAsync<CheckpointEntity>();
+
+    [Function(QuotaEntity.Name)]
+    public static Task QuotaAsync([EntityTrigger] TaskEntityDispatcher dispatcher) => dispatcher.DispatchAsync<QuotaEntity>();
 }

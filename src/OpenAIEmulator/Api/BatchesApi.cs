@@ -131,14 +131,11 @@ internal static class BatchesApi
             }
         }
 
-        if (options.Profile == "azure-fail-fast" && options.EnqueuedTokenLimit is { } limit)
+        long? enqueueTokens = null;
+        if (options.Profile == "azure-fail-fast" && options.EnqueuedTokenLimit is not null)
         {
             BatchValidator.Result r = await BatchValidator.ValidateAsync(store.ContentPath(inputFileId), endpoint, options, http.RequestAborted);
-            long enqueued = store.Batches().Where(b => !b.IsTerminal).Sum(b => b.EnqueuedTokens);
-            if (enqueued + r.Tokens > limit)
-            {
-                return OpenAIErrors.Error(400, $"Enqueued token limit reached: {enqueued + r.Tokens} tokens would be enqueued; the limit is {limit}.", code: "token_limit_exceeded");
-            }
+            enqueueTokens = r.Tokens;
         }
 
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -153,6 +150,11 @@ internal static class BatchesApi
             Metadata = metadata,
             StatusChangedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
+        if (enqueueTokens is { } tokens && !store.TryEnqueue(batch, tokens, options.EnqueuedTokenLimit, out long wouldBe))
+        {
+            return OpenAIErrors.Error(400, $"Enqueued token limit reached: {wouldBe} tokens would be enqueued; the limit is {options.EnqueuedTokenLimit}.", code: "token_limit_exceeded");
+        }
+
         store.SaveBatch(batch);
 
         if (faults.SlowCreateResponses > 0)

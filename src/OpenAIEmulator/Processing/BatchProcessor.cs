@@ -122,17 +122,14 @@ internal sealed partial class BatchProcessor(EmulatorStore store, EmulatorOption
             return;
         }
 
-        if (options.EnqueuedTokenLimit is { } limit)
+        // OpenAI counts a batch against the enqueued-token limit once it passes validation (on Azure's fail-fast
+        // profile it was counted at create): past the limit it fails here, as OpenAI's does.
+        if (b.EnqueuedTokens == 0 && !store.TryEnqueue(b, r.Tokens, options.EnqueuedTokenLimit, out long wouldBe))
         {
-            long enqueued = store.Batches().Where(x => x.Id != b.Id && x.Status is "in_progress" or "finalizing").Sum(x => x.EnqueuedTokens);
-            if (enqueued + r.Tokens > limit)
-            {
-                Fail(b, [new BatchErrorItem("token_limit_exceeded", $"Enqueued token limit reached: {enqueued + r.Tokens} tokens would be enqueued; the limit is {limit}.", null, null)], now);
-                return;
-            }
+            Fail(b, [new BatchErrorItem("token_limit_exceeded", $"Enqueued token limit reached: {wouldBe} tokens would be enqueued; the limit is {options.EnqueuedTokenLimit}.", null, null)], now);
+            return;
         }
 
-        b.EnqueuedTokens = r.Tokens;
         b.InProgressAt = now;
         b.ExpiresAt = b.CreatedAt + (long)options.CompletionWindow.TotalSeconds;
         SetStatus(b, "in_progress");

@@ -102,6 +102,33 @@ internal sealed class EmulatorStore
         return true;
     }
 
+    /// <summary>The most tokens ever enqueued at once (batches past validation and not yet terminal), since start.</summary>
+    public long PeakEnqueuedTokens { get; private set; }
+
+    /// <summary>
+    /// Counts the batch's tokens as enqueued if they fit beside those already enqueued (the caller saves it); false,
+    /// with nothing changed, when they would exceed <paramref name="limit"/>. Atomic, so concurrent creates cannot both
+    /// take the last room.
+    /// </summary>
+    public bool TryEnqueue(EmulatedBatch b, long tokens, long? limit, out long wouldBe)
+    {
+        lock (_lock)
+        {
+            long enqueued = _batchIndex.Values.Where(x => x.Id != b.Id && !x.IsTerminal).Sum(x => x.EnqueuedTokens);
+            wouldBe = enqueued + tokens;
+            if (limit is { } l && wouldBe > l)
+            {
+                return false;
+            }
+
+            b.EnqueuedTokens = tokens;
+            _batchIndex[b.Id] = b;
+            PeakEnqueuedTokens = Math.Max(PeakEnqueuedTokens, wouldBe);
+        }
+
+        return true;
+    }
+
     public void SaveBatch(EmulatedBatch b)
     {
         string json;

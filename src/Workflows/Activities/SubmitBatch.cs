@@ -1,9 +1,8 @@
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Connectors.Blobs;
-using BatchEmbed.Connectors.Items;
 using BatchEmbed.Domain.Batches;
 using BatchEmbed.Domain.Planning;
-using BatchEmbed.Domain.Results;
+using BatchEmbed.Domain.Quota;
 using BatchEmbed.Workflows.Entities;
 using BatchEmbed.Workflows.Pipeline;
 using BatchEmbed.Workflows.Settings;
@@ -14,14 +13,15 @@ namespace BatchEmbed.Workflows.Activities;
 public sealed record SubmitBatchInput(string BatchId, string Collection, string Fingerprint, string Path);
 
 /// <summary>
-/// Creates one batch at the provider, exactly once, and claims its items. A retried attempt first asks the
-/// BatchSummary, then looks for a provider batch carrying our batch id, and only then uploads and creates. Where the
-/// provider cannot batch embeddings it embeds through the synchronous API instead (see <see cref="SyncEmbedder"/>).
+/// Creates one batch at the provider, exactly once (its items were claimed when it was queued). A retried attempt first
+/// asks the BatchSummary, then looks for a provider batch carrying our batch id (one refused for the enqueued-token
+/// limit does not count), and only then uploads and creates. A create refused for that limit comes back as a refusal
+/// the BatchSummary puts back in the queue, not as a failure. Where the provider cannot batch embeddings it embeds
+/// through the synchronous API instead (see <see cref="SyncEmbedder"/>).
 /// </summary>
 public sealed class SubmitBatch(
     IBatchProvider provider,
     IBlobStore blobs,
-    IItemStore items,
     BatchSummaries summaries,
     SyncEmbedder sync,
     PipelineOptions options) : TaskActivity<SubmitBatchInput, ProviderObservation>
@@ -32,16 +32,38 @@ public sealed class SubmitBatch(
         CancellationToken ct = CancellationToken.None;
         if (!provider.Profile.SupportsBatchEmbeddings)
         {
-            await ClaimAsync(input, ct);
             return await sync.EmbedAsync(input, ct);
         }
 
-        // Claim first: if the batch can never be created, its items are still this batch's, and ingesting the failed
-        // batch puts them back with the reason and an attempt counted (instead of leaving them unaccounted for).
-        await ClaimAsync(input, ct);
+        BatchSummary? summary = await summaries.GetAsync(input.BatchId, ct);
+        string? fileId = summary?.InputFileId;
         try
         {
-            return Observe(await CreateOnceAsync(input, ct), DateTimeOffset.UtcNow);
+            if (summary is { ProviderBatchId: { Length: > 0 } known })
+            {
+                return Observe(await provider.GetBatchAsync(known, ct), DateTimeOffset.UtcNow);
+            }
+
+            if (await provider.FindBatchAsync(input.BatchId, ct) is { } found)
+            {
+                return Observe(found, DateTimeOffset.UtcNow);
+            }
+
+            if (fileId is not null && await CreateAsync(input, fileId, ct) is { } fromKept)
+            {
+                return Observe(fromKept, DateTimeOffset.UtcNow);
+            }
+
+            await using (Stream file = await blobs.OpenReadAsync(input.Path, ct))
+            {
+                fileId = await provider.UploadBatchFileAsync(file, input.BatchId + ".jsonl", ct);
+            }
+
+            return Observe(await CreateAsync(input, fileId, ct) ?? throw new InvalidOperationException($"The file just uploaded for batch {input.BatchId} is gone."), DateTimeOffset.UtcNow);
+        }
+        catch (BatchProviderException ex) when (IsEnqueuedLimit(ex))
+        {
+            return new ProviderObservation(string.Empty, "failed", fileId, null, null, 0, 0, 0, null, null, [EnqueuedLimitRefusal.Code + ": " + ex.Message], DateTimeOffset.UtcNow);
         }
         catch (BatchProviderException ex) when (!ex.IsRetriable)
         {
@@ -49,58 +71,30 @@ public sealed class SubmitBatch(
         }
     }
 
-    private async Task<ProviderBatch> CreateOnceAsync(SubmitBatchInput input, CancellationToken ct)
+    /// <summary>Creates from an uploaded file; null when that file is gone (a kept file deleted or expired).</summary>
+    private async Task<ProviderBatch?> CreateAsync(SubmitBatchInput input, string fileId, CancellationToken ct)
     {
-        ProviderBatch batch;
-        if (await summaries.GetAsync(input.BatchId, ct) is { ProviderBatchId: { } known })
+        var metadata = new Dictionary<string, string>(options.BatchMetadata, StringComparer.Ordinal)
         {
-            batch = await provider.GetBatchAsync(known, ct);
-        }
-        else if (await provider.FindBatchAsync(input.BatchId, ct) is { } found)
+            ["collection"] = input.Collection,
+            ["fingerprint"] = input.Fingerprint,
+        };
+        try
         {
-            batch = found;
+            return await provider.CreateBatchAsync(new BatchCreateRequest(input.BatchId, fileId, BatchEndpoints.Embeddings, metadata), ct);
         }
-        else
+        catch (BatchProviderException ex) when (ex.Kind == BatchProviderErrorKind.NotFound)
         {
-            string fileId;
-            await using (Stream file = await blobs.OpenReadAsync(input.Path, ct))
-            {
-                fileId = await provider.UploadBatchFileAsync(file, input.BatchId + ".jsonl", ct);
-            }
-
-            var metadata = new Dictionary<string, string>(options.BatchMetadata, StringComparer.Ordinal)
-            {
-                ["collection"] = input.Collection,
-                ["fingerprint"] = input.Fingerprint,
-            };
-            batch = await provider.CreateBatchAsync(new BatchCreateRequest(input.BatchId, fileId, BatchEndpoints.Embeddings, metadata), ct);
+            return null;
         }
-
-        return batch;
     }
+
+    /// <summary>Azure's fail-fast regions refuse the create (HTTP 400, <c>token_limit_exceeded</c>) instead of failing the batch later.</summary>
+    private static bool IsEnqueuedLimit(BatchProviderException ex) =>
+        ex.Kind == BatchProviderErrorKind.Validation
+        && (ex.Message.Contains(EnqueuedLimitRefusal.Code, StringComparison.Ordinal) || ex.Message.Contains("enqueued token limit", StringComparison.OrdinalIgnoreCase));
 
     public static ProviderObservation Observe(ProviderBatch b, DateTimeOffset at) => new(
         b.Id, b.Status, b.InputFileId, b.OutputFileId, b.ErrorFileId, b.Total, b.Completed, b.Failed, b.InputTokens, b.OutputTokens,
         b.Errors.Select(e => e.Line is { } line ? $"{e.Code} (line {line}): {e.Message}" : $"{e.Code}: {e.Message}").ToList(), at);
-
-    /// <summary>Marks the batch's items Pending, only where no other batch holds them.</summary>
-    private async Task ClaimAsync(SubmitBatchInput input, CancellationToken ct)
-    {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        await using (Stream file = await blobs.OpenReadAsync(input.Path, ct))
-        {
-            await foreach (string customId in BatchInputReader.ReadCustomIdsAsync(file, ct))
-            {
-                if (CustomId.TryParse(customId, out CustomId id))
-                {
-                    ids.Add(id.ItemId);
-                }
-            }
-        }
-
-        foreach (string[] slice in ids.Chunk(5_000))
-        {
-            await items.MarkPendingAsync(input.Collection, slice, input.BatchId, ct);
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Quota;
 using Microsoft.DurableTask.Entities;
 
 namespace BatchEmbed.Workflows.Entities;
@@ -28,12 +29,54 @@ public sealed class BatchSummaryEntity : TaskEntity<BatchSummary?>
 
     public BatchSummary? Get() => State;
 
+    /// <summary>
+    /// Takes a Queued batch for creation (Queued → Planned); true only for the caller that moved it, so two drains of
+    /// the queue never create the same batch.
+    /// </summary>
+    public bool Dequeue(DateTimeOffset at)
+    {
+        if (State is not { Status: BatchStatus.Queued } s)
+        {
+            return false;
+        }
+
+        State = s.MoveTo(BatchStatus.Planned, at);
+        return true;
+    }
+
+    /// <summary>Cancels a batch still waiting in the queue (never created): Queued → Cancelled; ingest then frees its items.</summary>
+    public BatchSummary CancelQueued(DateTimeOffset at)
+    {
+        BatchSummary s = Require();
+        if (s.Status == BatchStatus.Queued)
+        {
+            State = s.MoveTo(BatchStatus.Cancelled, at) with { Errors = Merge(s.Errors, ["cancelled while queued"]) };
+        }
+
+        return State!;
+    }
+
     public BatchSummary Observe(ProviderObservation observation)
     {
         BatchSummary s = Require();
         if (s.Status == BatchStatus.Ingested)
         {
             return s;
+        }
+
+        if (s.RefusedProviderBatchIds.Contains(observation.ProviderBatchId))
+        {
+            return s; // a late poll of a provider batch that was refused and replaced
+        }
+
+        if (observation.Status == "failed" && EnqueuedLimitRefusal.IsRefusal(observation.Errors))
+        {
+            return Requeue(s, observation);
+        }
+
+        if (s.Status == BatchStatus.Queued)
+        {
+            return s; // a late observation of a batch already put back in the queue
         }
 
         BatchStatus next = BatchTransitions.FromProvider(observation.Status);
@@ -89,6 +132,31 @@ public sealed class BatchSummaryEntity : TaskEntity<BatchSummary?>
             ActualInputTokens = s.ActualInputTokens ?? outcome.PromptTokens,
             Errors = Merge(s.Errors, outcome.Problems),
             Ingest = new IngestCounts(outcome.ItemsSucceeded, outcome.ItemsRequeued, outcome.ItemsFailed, outcome.Vectors),
+        };
+        return State;
+    }
+
+    /// <summary>
+    /// Refused for the provider's enqueued-token limit: not the items' fault. Back to the queue with the reason and the
+    /// input file kept; the refused provider batch is forgotten (a new one is created when room frees). A refusal that
+    /// arrives for a batch already queued, or one past the provider's queue, changes nothing.
+    /// </summary>
+    private BatchSummary Requeue(BatchSummary s, ProviderObservation observation)
+    {
+        if (s.Status == BatchStatus.Queued || !BatchTransitions.CanMove(s.Status, BatchStatus.Queued))
+        {
+            return s;
+        }
+
+        State = s.MoveTo(BatchStatus.Queued, observation.At) with
+        {
+            ProviderBatchId = null,
+            Counts = null,
+            QueuedAt = observation.At,
+            QuotaRefusals = s.QuotaRefusals + 1,
+            RefusedProviderBatchIds = string.IsNullOrEmpty(observation.ProviderBatchId) ? s.RefusedProviderBatchIds : [.. s.RefusedProviderBatchIds.TakeLast(49), observation.ProviderBatchId],
+            InputFileId = observation.InputFileId ?? s.InputFileId,
+            Errors = Merge(s.Errors, observation.Errors),
         };
         return State;
     }

@@ -118,9 +118,9 @@ public static class BatchesApi
             return Problems.NotFound($"There is no batch '{batchId}'.");
         }
 
-        if (!BatchTransitions.IsOpen(s.Status))
+        if (!BatchTransitions.IsOpen(s.Status) && s.Status != BatchStatus.Queued)
         {
-            return Problems.Conflict($"Batch '{batchId}' is {s.Status}; only open batches can be cancelled.");
+            return Problems.Conflict($"Batch '{batchId}' is {s.Status}; only open or queued batches can be cancelled.");
         }
 
         return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(CancelBatch), batchId, ct), links);

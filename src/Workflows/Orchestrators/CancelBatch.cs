@@ -5,7 +5,10 @@ using Microsoft.DurableTask;
 
 namespace BatchEmbed.Workflows.Orchestrators;
 
-/// <summary>Cancels one batch at the provider and records it; its partial results are ingested as usual.</summary>
+/// <summary>
+/// Cancels one batch at the provider and records it; its partial results are ingested as usual. A batch still in the
+/// queue is cancelled without reaching the provider.
+/// </summary>
 public sealed class CancelBatch : TaskOrchestrator<string, BatchSummary>
 {
     public override async Task<BatchSummary> RunAsync(TaskOrchestrationContext context, string input)
@@ -14,7 +17,12 @@ public sealed class CancelBatch : TaskOrchestrator<string, BatchSummary>
         var id = BatchSummaryEntity.Id(input);
         BatchSummary? summary = await context.Entities.CallEntityAsync<BatchSummary?>(id, nameof(BatchSummaryEntity.Get))
             ?? throw new InvalidOperationException($"There is no batch '{input}'.");
-        if (summary.ProviderBatchId is not { } providerId || !BatchTransitions.IsOpen(summary.Status))
+        if (summary.Status == BatchStatus.Queued)
+        {
+            return await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.CancelQueued), context.UtcNow());
+        }
+
+        if (summary.ProviderBatchId is not { Length: > 0 } providerId || !BatchTransitions.IsOpen(summary.Status))
         {
             return summary; // nothing to cancel: not created yet (or synchronous), or already finished
         }

@@ -16,7 +16,8 @@ public sealed record IngestEmbeddingsInput(
     bool Wait = false,
     int PollSeconds = 5,
     DateTime? DeadlineUtc = null,
-    IngestTotals? Totals = null);
+    IngestTotals? Totals = null,
+    int Submitted = 0);
 
 public sealed record IngestTotals(int Polls, int BatchesIngested, int ItemsSucceeded, int ItemsRequeued, int ItemsFailed, long Vectors, decimal ActualUsd)
 {
@@ -34,12 +35,15 @@ public sealed record IngestTotals(int Polls, int BatchesIngested, int ItemsSucce
 }
 
 /// <param name="Open">Batches still running at the provider when this run ended.</param>
-public sealed record IngestEmbeddingsOutput(IngestTotals Totals, int Open, IReadOnlyList<CompactionResult> Compactions, string Message);
+/// <param name="Queued">Batches still waiting for room under the enqueued-token limit when this run ended.</param>
+/// <param name="Submitted">Queued batches this run created as room freed (all generations).</param>
+public sealed record IngestEmbeddingsOutput(IngestTotals Totals, int Open, IReadOnlyList<CompactionResult> Compactions, string Message, int Queued = 0, int Submitted = 0);
 
 /// <summary>
 /// DESIGN §4 IngestEmbeddings: [ListPendingBatches] → [PollBatch] per batch (fanned out) → [StoreResults] for terminal
-/// ones → [CompactDeltas] once per touched collection. With Wait it sleeps on a durable timer and continues as new
-/// (so history stays small) until every batch is ingested.
+/// ones → [CompactDeltas] once per touched collection → one pass of the queue (<see cref="QueueDrain"/>: queued batches
+/// are created as finished ones free room under the enqueued-token limit). With Wait it sleeps on a durable timer and
+/// continues as new (so history stays small) until every batch is ingested and none is queued.
 /// </summary>
 public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, IngestEmbeddingsOutput>
 {
@@ -51,7 +55,8 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
 
         IReadOnlyList<PendingBatch> pending = await context.CallActivityAsync<IReadOnlyList<PendingBatch>>(nameof(ListPendingBatches), input.Collection, Retries.Local);
         context.SetCustomStatus(new { phase = "polling", batches = pending.Count, ingested = totals.BatchesIngested });
-        IReadOnlyList<IngestOutcome?> outcomes = await FanOut.RunAsync(pending, input.MaxConcurrency, b => IngestOne(context, input, b));
+        IReadOnlyList<(IngestOutcome? Outcome, bool Requeued)> polled = await FanOut.RunAsync(pending, input.MaxConcurrency, b => IngestOne(context, input, b));
+        var outcomes = polled.Select(p => p.Outcome).ToList();
 
         var touched = new SortedSet<(string Collection, string Fingerprint)>();
         for (int i = 0; i < pending.Count; i++)
@@ -73,29 +78,35 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
             compactions.Add(await context.CallActivityAsync<CompactionResult>(nameof(CompactDeltas), new CompactDeltasInput(collection, fingerprint), Retries.Local));
         }
 
-        int open = outcomes.Count(o => o is null);
+        context.SetCustomStatus(new { phase = "submitting queued" });
+        DrainResult drain = await QueueDrain.RunAsync(context, input.MaxConcurrency);
+        bool Here(QueuedBatch b) => input.Collection is null || b.Collection == input.Collection;
+        int submitted = input.Submitted + drain.Submitted.Count(Here);
+        int queued = drain.Waiting.Count(Here);
+        int open = polled.Count(p => p.Outcome is null && !p.Requeued) + drain.Submitted.Count(Here);
         bool pastDeadline = input.DeadlineUtc is { } deadline && context.CurrentUtcDateTime >= deadline;
-        if (input.Wait && open > 0 && !pastDeadline)
+        if (input.Wait && open + queued > 0 && !pastDeadline)
         {
-            context.SetCustomStatus(new { phase = "waiting", open, ingested = totals.BatchesIngested, items = totals.ItemsSucceeded });
+            context.SetCustomStatus(new { phase = "waiting", open, queued, ingested = totals.BatchesIngested, items = totals.ItemsSucceeded });
             await context.CreateTimer(TimeSpan.FromSeconds(input.PollSeconds), CancellationToken.None);
-            context.ContinueAsNew(input with { Totals = totals });
-            return new IngestEmbeddingsOutput(totals, open, compactions, "continued");
+            context.ContinueAsNew(input with { Totals = totals, Submitted = submitted });
+            return new IngestEmbeddingsOutput(totals, open, compactions, "continued", queued, submitted);
         }
 
-        string message = open == 0
+        string queuedNote = queued > 0 ? $"; {queued} queued for the enqueued-token limit" : string.Empty;
+        string message = open == 0 && queued == 0
             ? $"Ingested {totals.BatchesIngested} batch(es): {totals.ItemsSucceeded} items embedded, {totals.ItemsRequeued} requeued, {totals.ItemsFailed} failed."
-            : $"Ingested {totals.BatchesIngested} batch(es); {open} still open at the provider{(pastDeadline ? " at the deadline" : string.Empty)}.";
-        context.SetCustomStatus(new { phase = "done", open, ingested = totals.BatchesIngested, items = totals.ItemsSucceeded });
-        return new IngestEmbeddingsOutput(totals, open, compactions, message);
+            : $"Ingested {totals.BatchesIngested} batch(es); {open} still open at the provider{queuedNote}{(pastDeadline ? " at the deadline" : string.Empty)}.";
+        context.SetCustomStatus(new { phase = "done", open, queued, ingested = totals.BatchesIngested, items = totals.ItemsSucceeded });
+        return new IngestEmbeddingsOutput(totals, open, compactions, message, queued, submitted);
     }
 
     /// <summary>
-    /// Polls one batch while it is open and, once its BatchSummary is terminal, stores its results; null while it is
-    /// still open. A batch already recorded terminal (embedded synchronously, never created, or polled before a crash)
+    /// Polls one batch while it is open and, once its BatchSummary is terminal, stores its results; no outcome while it
+    /// is still open, or once it is back in the queue (refused for the enqueued-token limit). A batch already recorded terminal (embedded synchronously, never created, or polled before a crash)
     /// goes straight to StoreResults.
     /// </summary>
-    private static async Task<IngestOutcome?> IngestOne(TaskOrchestrationContext context, IngestEmbeddingsInput input, PendingBatch batch)
+    private static async Task<(IngestOutcome? Outcome, bool Requeued)> IngestOne(TaskOrchestrationContext context, IngestEmbeddingsInput input, PendingBatch batch)
     {
         var id = BatchSummaryEntity.Id(batch.BatchId);
         if (BatchTransitions.IsOpen(batch.Status))
@@ -103,14 +114,15 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
             ProviderObservation observation = await context.CallActivityAsync<ProviderObservation>(
                 nameof(PollBatch), batch.ProviderBatchId ?? throw new InvalidOperationException($"Open batch '{batch.BatchId}' has no provider batch id."), Retries.Provider);
             BatchSummary summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observation with { At = context.UtcNow() });
+            await QueueDrain.AccountAsync(context, summary, observation);
             if (!BatchTransitions.IsTerminal(summary.Status))
             {
-                return null;
+                return (null, summary.Status == BatchStatus.Queued);
             }
         }
 
         IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(nameof(StoreResults), new StoreResultsInput(batch.BatchId, input.MaxAttempts), Retries.Local);
         await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Ingested), outcome with { At = context.UtcNow() });
-        return outcome;
+        return (outcome, false);
     }
 }

@@ -29,6 +29,7 @@ public sealed record SubmitEmbeddingsOutput(
     int Batches,
     int Submitted,
     int SubmitFailed,
+    int Queued,
     long Requests,
     long Tokens,
     decimal EstimatedUsd,
@@ -38,7 +39,9 @@ public sealed record SubmitEmbeddingsOutput(
 
 /// <summary>
 /// DESIGN §4 SubmitEmbeddings: [FindUnembedded] → [ChunkAndSerialize] per page (fanned out) → budget gate → per batch,
-/// plan its BatchSummary and [SubmitBatch] (fanned out). Refused or dry runs submit nothing.
+/// its BatchSummary (Queued) and [ClaimBatchItems] (fanned out) → one pass of the queue (<see cref="QueueDrain"/>):
+/// the batches that fit under the provider's enqueued-token limit are created now, the rest wait in the queue, which
+/// every ingest drains as batches finish. Refused or dry runs submit nothing.
 /// </summary>
 public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, SubmitEmbeddingsOutput>
 {
@@ -83,18 +86,34 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
             return await Finish(context, checkpoint, runId, Output(input, "dry-run", "Dry run: nothing was submitted. " + budget.Reason, chunked, plans) with { Errors = errors });
         }
 
+        context.SetCustomStatus(new { phase = "queueing", batches = plans.Count });
+        await FanOut.RunAsync(plans, input.MaxConcurrency, plan => QueueOne(context, input, plan));
+
         context.SetCustomStatus(new { phase = "submitting", batches = plans.Count });
-        IReadOnlyList<bool> submitted = await FanOut.RunAsync(plans, input.MaxConcurrency, plan => SubmitOne(context, input, plan, checkpoint, runId));
-        int ok = submitted.Count(s => s);
+        DrainResult drain = await QueueDrain.RunAsync(context, input.MaxConcurrency);
+        var mine = plans.Select(p => p.BatchId).ToHashSet(StringComparer.Ordinal);
+        var submitted = drain.Submitted.Where(b => mine.Contains(b.BatchId)).ToList();
+        int failed = drain.Failed.Count(b => mine.Contains(b.BatchId));
+        int queued = drain.Waiting.Count(b => mine.Contains(b.BatchId));
+        foreach (QueuedBatch b in submitted)
+        {
+            await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Advance),
+                new CheckpointStep(runId, "batch:" + b.BatchId, "submitting", null, 0, plans.First(p => p.BatchId == b.BatchId).Requests, 0, b.BatchId, context.UtcNow()));
+        }
+
+        int ok = submitted.Count;
         string message = ok == plans.Count
-            ? $"Submitted {ok} batch(es) at the batch price. " + budget.Reason
-            : $"Submitted {ok} of {plans.Count} batch(es); {plans.Count - ok} could not be created (see their BatchSummary errors). " + budget.Reason;
-        return await Finish(context, checkpoint, runId, Output(input, "submitted", message, chunked, plans) with { Submitted = ok, SubmitFailed = plans.Count - ok, Errors = errors });
+            ? $"Submitted {ok} batch(es) at the batch price. "
+            : $"Submitted {ok} of {plans.Count} batch(es)"
+                + (queued > 0 ? $"; {queued} queued until the provider's enqueued-token limit has room (ingest submits them as batches finish)" : string.Empty)
+                + (failed > 0 ? $"; {failed} could not be created (see their BatchSummary errors)" : string.Empty)
+                + ". ";
+        return await Finish(context, checkpoint, runId, Output(input, "submitted", message + budget.Reason, chunked, plans) with { Submitted = ok, SubmitFailed = failed, Queued = queued, Errors = errors });
     }
 
-    private static async Task<bool> SubmitOne(TaskOrchestrationContext context, SubmitEmbeddingsInput input, PlannedBatchRef plan, EntityInstanceId checkpoint, string runId)
+    /// <summary>Records the batch's BatchSummary as Queued, then claims its items for it (so no later run plans them again).</summary>
+    private static async Task<bool> QueueOne(TaskOrchestrationContext context, SubmitEmbeddingsInput input, PlannedBatchRef plan)
     {
-        var id = BatchSummaryEntity.Id(plan.BatchId);
         var summary = new BatchSummary
         {
             BatchId = plan.BatchId,
@@ -104,28 +123,17 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
             Model = input.Model,
             Endpoint = BatchEndpoints.Embeddings,
             InputPath = plan.Path,
+            Status = BatchStatus.Queued,
             Requests = plan.Requests,
             Tokens = plan.Tokens,
             EstimatedUsd = plan.EstimatedUsd,
             CreatedAt = context.UtcNow(),
             UpdatedAt = context.UtcNow(),
+            QueuedAt = context.UtcNow(),
         };
-        await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Plan), summary);
-        try
-        {
-            ProviderObservation observed = await context.CallActivityAsync<ProviderObservation>(
-                nameof(SubmitBatch), new SubmitBatchInput(plan.BatchId, input.Collection, input.Fingerprint, plan.Path), Retries.Provider);
-            await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observed with { At = context.UtcNow() });
-            await context.Entities.SignalEntityAsync(checkpoint, nameof(CheckpointEntity.Advance),
-                new CheckpointStep(runId, "batch:" + plan.BatchId, "submitting", null, 0, plan.Requests, 0, plan.BatchId, context.UtcNow()));
-            return true;
-        }
-        catch (TaskFailedException ex)
-        {
-            string reason = ex.FailureDetails.ErrorMessage;
-            await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.FailSubmit), new SubmitFailure("submit_failed: " + reason, context.UtcNow()));
-            return false;
-        }
+        await context.Entities.CallEntityAsync<BatchSummary>(BatchSummaryEntity.Id(plan.BatchId), nameof(BatchSummaryEntity.Plan), summary);
+        await context.CallActivityAsync<int>(nameof(ClaimBatchItems), new ClaimBatchItemsInput(plan.BatchId, input.Collection, plan.Path), Retries.Local);
+        return true;
     }
 
     private static SubmitEmbeddingsOutput Output(SubmitEmbeddingsInput input, string outcome, string message, IReadOnlyList<ChunkAndSerializeOutput> chunked, IReadOnlyList<PlannedBatchRef> plans) => new(
@@ -134,6 +142,7 @@ public sealed class SubmitEmbeddings : TaskOrchestrator<SubmitEmbeddingsInput, S
         message,
         chunked.Sum(c => c.Items),
         plans.Count,
+        0,
         0,
         0,
         plans.Sum(p => (long)p.Requests),

@@ -2,6 +2,7 @@ using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.Vectors;
 using BatchEmbed.Domain.Batches;
 using BatchEmbed.Domain.Planning;
+using BatchEmbed.Domain.Quota;
 
 namespace BatchEmbed.Workflows.Pipeline;
 
@@ -15,7 +16,27 @@ public sealed record CollectionStats(
     long Tokens,
     decimal EstimatedUsd,
     decimal ActualUsd,
-    decimal? BudgetUsd);
+    decimal? BudgetUsd,
+    QueueStats Queue);
+
+/// <summary>
+/// The provider's enqueued-token limit as it bears on this collection's model: what we have enqueued (all
+/// collections), the limit in force (the tighter of the configured and the learned one) and where the learned one came
+/// from, this collection's queued batches, and an ETA for its queued and open tokens at the recent completion rate.
+/// </summary>
+public sealed record QueueStats(
+    string Model,
+    long EnqueuedTokens,
+    int OpenBatches,
+    long? Limit,
+    long? ConfiguredLimit,
+    long? LearnedLimit,
+    string? LearnedFrom,
+    int? MaxOpenBatches,
+    int QueuedBatches,
+    long QueuedTokens,
+    double? TokensPerSecond,
+    double? EtaSeconds);
 
 public sealed record IndexStats(string Name, string Fingerprint, string Model, int? Dimensions, long Vectors, int SnapshotVersion, int PendingDeltas);
 
@@ -34,9 +55,29 @@ public sealed class CollectionStatsReader(IItemStore items, IVectorStore vectors
         long tokens = 0;
         decimal estimated = 0, actual = 0;
         int batchCount = 0;
+        int queued = 0;
+        long queuedTokens = 0, openTokens = 0, recentTokens = 0;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        DateTimeOffset? recentStart = null;
         await foreach (BatchSummary s in summaries.ListAsync(collection, ct))
         {
             batchCount++;
+            if (s.Status == BatchStatus.Queued)
+            {
+                queued++;
+                queuedTokens += s.Tokens;
+            }
+            else if (BatchTransitions.IsOpen(s.Status))
+            {
+                openTokens += s.Tokens;
+            }
+
+            if (s is { TerminalAt: { } end, SubmittedAt: { } start } && now - end < RecentWindow)
+            {
+                recentTokens += s.Tokens;
+                recentStart = recentStart is { } r && r < start ? r : start;
+            }
+
             batches[s.Status.ToString()]++;
             tokens += s.ActualInputTokens ?? s.Tokens;
             estimated += s.EstimatedUsd;
@@ -60,6 +101,33 @@ public sealed class CollectionStatsReader(IItemStore items, IVectorStore vectors
             tokens,
             estimated,
             actual,
-            config.Options.BudgetUsd);
+            config.Options.BudgetUsd,
+            await QueueAsync(queued, queuedTokens, openTokens, recentTokens, recentStart, now, ct));
+    }
+
+    /// <summary>Completions this recent set the rate an ETA is measured by.</summary>
+    private static readonly TimeSpan RecentWindow = TimeSpan.FromHours(1);
+
+    private async Task<QueueStats> QueueAsync(int queued, long queuedTokens, long openTokens, long recentTokens, DateTimeOffset? recentStart, DateTimeOffset now, CancellationToken ct)
+    {
+        string model = config.Target.Model;
+        EnqueuedTokenLedger ledger = await summaries.QuotaAsync(ct);
+        QuotaLimits limits = config.Options.QuotaLimits();
+        LearnedLimit? learned = ledger.Learned.GetValueOrDefault(model);
+        double? rate = recentStart is { } since && recentTokens > 0 ? recentTokens / Math.Max(60, (now - since).TotalSeconds) : null;
+        double? eta = rate is { } r && queuedTokens + openTokens > 0 ? Math.Round((queuedTokens + openTokens) / r) : null;
+        return new QueueStats(
+            model,
+            ledger.Enqueued(model),
+            ledger.Open.Count,
+            ledger.EffectiveLimit(model, limits),
+            limits.TokenLimit(model),
+            learned?.Tokens,
+            learned is null ? null : learned.Stated ? "stated by the provider" : "enqueued when refused",
+            limits.MaxOpenBatches,
+            queued,
+            queuedTokens,
+            rate is { } x ? Math.Round(x, 1) : null,
+            eta);
     }
 }

@@ -36,10 +36,25 @@ public sealed class EmbeddingConfig
         Target,
         Profile,
         _options.EncodingFormat,
-        _options.MaxTokensPerBatch,
+        MaxTokensPerBatch(),
         string.IsNullOrWhiteSpace(_options.TokenizerEncoding) ? null : _options.TokenizerEncoding,
         Price,
         salt);
+
+    /// <summary>
+    /// The configured cap on tokens per batch, lowered to the model's enqueued-token limit where one is configured, so
+    /// every batch fits under the limit on its own.
+    /// </summary>
+    public long? MaxTokensPerBatch()
+    {
+        long? cap = _options.MaxTokensPerBatch;
+        if (_options.QuotaLimits().TokenLimit(Target.Model) is { } limit)
+        {
+            cap = cap is { } c ? Math.Min(c, limit) : limit;
+        }
+
+        return cap;
+    }
 
     /// <summary>Refuses work planned under other settings (the model or dimensions changed while a run was in flight).</summary>
     public void EnsureFingerprint(string fingerprint)

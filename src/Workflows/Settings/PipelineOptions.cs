@@ -1,6 +1,7 @@
 using BatchEmbed.Domain.Chunking;
 using BatchEmbed.Domain.Fingerprints;
 using BatchEmbed.Domain.Planning;
+using BatchEmbed.Domain.Quota;
 
 namespace BatchEmbed.Workflows.Settings;
 
@@ -30,8 +31,20 @@ public sealed class PipelineOptions
     /// <summary>The model whose price applies (for Azure deployment names); empty uses <see cref="Model"/>.</summary>
     public string? PriceModel { get; set; }
 
-    /// <summary>An optional cap on tokens per batch file, for enqueued-token limits.</summary>
+    /// <summary>An optional cap on tokens per batch file.</summary>
     public long? MaxTokensPerBatch { get; set; }
+
+    /// <summary>
+    /// The provider's enqueued-token limit (tokens in unfinished batches, per model), for every model; overridden per
+    /// model by <see cref="EnqueuedTokenLimits"/>. Empty: learned from the provider's refusals.
+    /// </summary>
+    public long? EnqueuedTokenLimit { get; set; }
+
+    /// <summary>Per-model enqueued-token limits (<c>Pipeline__EnqueuedTokenLimits__text-embedding-3-large=3000000</c>).</summary>
+    public Dictionary<string, long> EnqueuedTokenLimits { get; set; } = [];
+
+    /// <summary>An optional cap on our batches open at the provider at once (all models).</summary>
+    public int? MaxOpenBatches { get; set; }
 
     /// <summary>Items per FindUnembedded page; each page is chunked and serialized by one activity.</summary>
     public int PageSize { get; set; } = 20_000;
@@ -60,6 +73,11 @@ public sealed class PipelineOptions
     /// <summary>Extra metadata put on every batch (at most 12 pairs; the pipeline uses 3 of OpenAI's 16).</summary>
     public Dictionary<string, string> BatchMetadata { get; set; } = [];
 
+    /// <summary>The smallest enqueued-token limit accepted: one embedding input of the most tokens a model takes.</summary>
+    public const long MinEnqueuedTokenLimit = 8_192;
+
+    public QuotaLimits QuotaLimits() => new(EnqueuedTokenLimit, new Dictionary<string, long>(EnqueuedTokenLimits, StringComparer.Ordinal), MaxOpenBatches);
+
     public EmbeddingTarget Target() =>
         EmbeddingTarget.Create(Model, Dimensions, new ChunkerSettings(ChunkTokens, ChunkOverlap));
 
@@ -76,6 +94,9 @@ public sealed class PipelineOptions
         Require(SyncInputsPerRequest is >= 1 and <= 2048, "Pipeline__SyncInputsPerRequest must be between 1 and 2048 (the API's limit).");
         Require(SyncRequestsPerMinute >= 1, "Pipeline__SyncRequestsPerMinute must be at least 1.");
         Require(BatchMetadata.Count <= 12, "Pipeline__BatchMetadata takes at most 12 pairs.");
+        Require(EnqueuedTokenLimit is null or >= MinEnqueuedTokenLimit, $"Pipeline__EnqueuedTokenLimit must be at least {MinEnqueuedTokenLimit:N0} tokens (one full embedding input).");
+        Require(EnqueuedTokenLimits.Values.All(v => v >= MinEnqueuedTokenLimit), $"Every Pipeline__EnqueuedTokenLimits__<model> must be at least {MinEnqueuedTokenLimit:N0} tokens.");
+        Require(MaxOpenBatches is null or >= 1, "Pipeline__MaxOpenBatches must be at least 1.");
         try
         {
             Target();

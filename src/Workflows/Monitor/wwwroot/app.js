@@ -211,7 +211,7 @@
   async function batchesView() {
     view.innerHTML = `<div class="card"><h2>Batches</h2>
       <form id="bf" class="filters"><div><label for="b-collection">Collection</label><select id="b-collection"><option value="">All</option></select></div>
-      <div><label for="b-status">Status</label><select id="b-status"><option value="">Any</option>${['Planned','Submitted','Validating','InProgress','Finalizing','Completed','Failed','Expired','Cancelling','Cancelled','Ingested'].map(s => `<option>${s}</option>`).join('')}</select></div></form>
+      <div><label for="b-status">Status</label><select id="b-status"><option value="">Any</option>${['Planned','Queued','Submitted','Validating','InProgress','Finalizing','Completed','Failed','Expired','Cancelling','Cancelled','Ingested'].map(s => `<option>${s}</option>`).join('')}</select></div></form>
       <div class="table-wrap" id="batches"><p class="muted">Loading…</p></div></div><div id="batch-detail"></div>`;
     fillCollections(document.getElementById('b-collection'), true);
     document.getElementById('bf').addEventListener('change', loadBatches);
@@ -295,6 +295,19 @@
     setRefresh(load, 5000);
   }
 
+  const eta = secs => secs == null ? 'no recent completions to measure by' : secs < 90 ? `about ${Math.round(secs)} s` : secs < 5400 ? `about ${Math.round(secs / 60)} min` : `about ${(secs / 3600).toFixed(1)} h`;
+
+  // The provider's enqueued-token limit: tokens we have enqueued against the limit in force, and what waits for room.
+  function queueCard(q) {
+    if (!q) return '';
+    const limit = q.limit == null ? 'not known yet (learned from the first refusal)' : `${num(q.limit)} tokens`;
+    const source = q.limit == null ? '' : q.learnedLimit != null && q.limit === q.learnedLimit ? ` (learned: ${esc(q.learnedFrom)})` : ' (configured)';
+    return `<div class="card" id="d-queue"><h3>Enqueued-token limit</h3><p class="stat" id="d-enqueued">${num(q.enqueuedTokens)} <small>tokens enqueued for ${esc(q.model)}</small></p>
+      ${q.limit ? `<div class="bar" title="enqueued against the limit"><span style="width:${Math.min(100, 100 * q.enqueuedTokens / q.limit)}%;background:var(--run)"></span></div>` : ''}
+      <dl class="kv"><dt>Limit</dt><dd id="d-limit">${limit}${source}</dd><dt>Open batches</dt><dd>${num(q.openBatches)}${q.maxOpenBatches ? ` of at most ${num(q.maxOpenBatches)}` : ''}</dd>
+      <dt>Queued</dt><dd id="d-queued">${num(q.queuedBatches)} batches, ${num(q.queuedTokens)} tokens</dd><dt>ETA</dt><dd id="d-eta">${q.queuedBatches || q.enqueuedTokens ? eta(q.etaSeconds) : 'nothing waiting'}</dd></dl></div>`;
+  }
+
   async function loadDashboard(c) {
     const el = document.getElementById('dash'); if (!el) return;
     let s, progress;
@@ -314,6 +327,7 @@
         <div class="card"><h3>Spend</h3><p class="stat" id="d-actual">${usd(s.actualUsd)} <small>actual</small></p>
           <dl class="kv"><dt>Projected</dt><dd id="d-projected">${usd(s.estimatedUsd)}</dd><dt>Budget per submission</dt><dd id="d-budget-setting">${s.budgetUsd == null ? 'none set' : usd(s.budgetUsd)}</dd><dt>Tokens</dt><dd id="d-tokens">${num(s.tokens)}</dd></dl>
           ${s.budgetUsd ? `<div class="bar" title="actual against budget"><span style="width:${Math.min(100, 100 * s.actualUsd / s.budgetUsd)}%;background:${s.actualUsd > s.budgetUsd ? 'var(--bad)' : 'var(--accent)'}"></span></div>` : ''}</div>
+        ${queueCard(s.queue)}
         <div class="card"><h3>Index</h3><dl class="kv"><dt>Name</dt><dd>${esc(s.index.name)}</dd><dt>Model</dt><dd>${esc(s.index.model)} × ${esc(s.index.dimensions)}</dd><dt>Vectors</dt><dd id="d-vectors">${num(s.index.vectors)}</dd><dt>Snapshot</dt><dd>v${esc(s.index.snapshotVersion)}, ${num(s.index.pendingDeltas)} pending deltas</dd></dl></div>
       </div>
       <div class="card"><h3>Items embedded over time</h3>${chart(progress)}</div>

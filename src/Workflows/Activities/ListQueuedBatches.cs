@@ -1,0 +1,42 @@
+using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Quota;
+using BatchEmbed.Workflows.Pipeline;
+using BatchEmbed.Workflows.Settings;
+using Microsoft.DurableTask;
+
+namespace BatchEmbed.Workflows.Activities;
+
+/// <summary>A batch waiting in the queue, with what creating it needs.</summary>
+public sealed record QueuedBatch(string BatchId, string Collection, string Fingerprint, string Model, string Path, long Tokens, DateTimeOffset CreatedAt);
+
+/// <param name="Queued">Every collection's queued batches, oldest (first planned) first.</param>
+/// <param name="Live">Batches that may hold a reservation: queued, being created, or open at the provider.</param>
+/// <param name="Limits">The configured limits, read here so the orchestrator replays them from history.</param>
+public sealed record QueueView(IReadOnlyList<QueuedBatch> Queued, IReadOnlyList<string> Live, QuotaLimits Limits);
+
+/// <summary>Reads the queue of batches waiting for room under the provider's enqueued-token limit.</summary>
+public sealed class ListQueuedBatches(BatchSummaries summaries, PipelineOptions options) : TaskActivity<string?, QueueView>
+{
+    public override async Task<QueueView> RunAsync(TaskActivityContext context, string? input)
+    {
+        var queued = new List<QueuedBatch>();
+        var live = new List<string>();
+        await foreach (BatchSummary s in summaries.ListAsync(null, CancellationToken.None))
+        {
+            if (s.Status is BatchStatus.Queued)
+            {
+                queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt));
+            }
+
+            if (s.Status is BatchStatus.Queued or BatchStatus.Planned || BatchTransitions.IsOpen(s.Status))
+            {
+                live.Add(s.BatchId);
+            }
+        }
+
+        return new QueueView(
+            [.. queued.OrderBy(b => b.CreatedAt).ThenBy(b => b.BatchId, StringComparer.Ordinal)],
+            live,
+            options.QuotaLimits());
+    }
+}
