@@ -119,3 +119,28 @@ public sealed class EnqueuedTokenLedgerTests
         Assert.False(EnqueuedLimitRefusal.IsRefusal(["batch_failed: token_limit_exceeded mentioned later"]));
     }
 }
+
+public sealed class OpenAITierLimitsTests
+{
+    [Theory]
+    [InlineData("text-embedding-3-large", 1, 3_000_000L)]
+    [InlineData("text-embedding-3-large", 5, 4_000_000_000L)]
+    [InlineData("gpt-4o-mini", 1, 2_000_000L)]
+    [InlineData("gpt-4.1-mini", 3, null)]
+    [InlineData("text-embedding-3-small", 1, null)]
+    public void Only_published_limits_are_known(string model, int tier, long? expected)
+    {
+        Assert.Equal(expected, OpenAITierLimits.For(model, tier));
+    }
+
+    [Fact]
+    public void A_configured_limit_wins_over_the_tier_default_and_a_model_override_over_both()
+    {
+        var limits = new QuotaLimits(10_000_000, new Dictionary<string, long> { ["gpt-4o-mini"] = 42_000 }, null, OpenAITierLimits.At(1));
+        Assert.Equal(10_000_000, limits.TokenLimit("text-embedding-3-large"));
+        Assert.Equal(42_000, limits.TokenLimit("gpt-4o-mini"));
+        Assert.Equal(3_000_000, (limits with { DefaultTokenLimit = null }).TokenLimit("text-embedding-3-large"));
+        Assert.Null((limits with { DefaultTokenLimit = null }).TokenLimit("text-embedding-3-small"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OpenAITierLimits.For("gpt-4o-mini", 6));
+    }
+}

@@ -9,12 +9,19 @@ public sealed record LearnedLimit(long Tokens, bool Stated, string Reason, DateT
 /// <summary>A batch waiting to be admitted, in the order it was queued.</summary>
 public sealed record AdmissionCandidate(string BatchId, string Model, long Tokens);
 
-/// <summary>The configured caps: tokens per model (a default for every model, overrides by name) and open batches.</summary>
-public sealed record QuotaLimits(long? DefaultTokenLimit, IReadOnlyDictionary<string, long> TokenLimits, int? MaxOpenBatches)
+/// <summary>
+/// The configured caps: tokens per model (overrides by name, then a default for every model, then the published
+/// defaults of a usage tier where one is known) and open batches.
+/// </summary>
+public sealed record QuotaLimits(long? DefaultTokenLimit, IReadOnlyDictionary<string, long> TokenLimits, int? MaxOpenBatches, IReadOnlyDictionary<string, long>? TierDefaults = null)
 {
     public static QuotaLimits None { get; } = new(null, new Dictionary<string, long>(), null);
 
-    public long? TokenLimit(string model) => TokenLimits.TryGetValue(model, out long l) ? l : DefaultTokenLimit;
+    public long? TokenLimit(string model) =>
+        TokenLimits.TryGetValue(model, out long l) ? l
+        : DefaultTokenLimit is { } d ? d
+        : TierDefaults is not null && TierDefaults.TryGetValue(model, out long t) ? t
+        : null;
 }
 
 /// <summary>

@@ -22,17 +22,17 @@ public sealed class WriteEnrichmentReport(IBlobStore blobs) : TaskActivity<Write
         md.AppendLine();
         md.AppendLine(inv, $"Finished {input.AtUtc:u}.");
         md.AppendLine();
-        md.AppendLine("| Collection | Outcome | Items | Batches | Submitted | Tokens | Estimated |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Collection | Outcome | Items | Batches | Submitted | Queued | Tokens | Estimated |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (SubmitEmbeddingsOutput s in input.Submissions)
         {
-            md.AppendLine(inv, $"| {s.Collection} | {s.Outcome} | {s.Items:N0} | {s.Batches} | {s.Submitted} | {s.Tokens:N0} | {BudgetGate.Usd(s.EstimatedUsd)} |");
+            md.AppendLine(inv, $"| {s.Collection} | {s.Outcome} | {s.Items:N0} | {s.Batches} | {s.Submitted} | {s.Queued} | {s.Tokens:N0} | {BudgetGate.Usd(s.EstimatedUsd)} |");
         }
 
         IngestTotals t = input.Ingest.Totals;
         md.AppendLine();
         md.AppendLine(inv, $"Ingest: {t.BatchesIngested} batch(es) over {t.Polls} poll(s); {t.ItemsSucceeded:N0} items embedded, {t.ItemsRequeued:N0} requeued, {t.ItemsFailed:N0} failed; {t.Vectors:N0} vectors; actual cost {BudgetGate.Usd(t.ActualUsd)}.");
-        md.AppendLine(inv, $"Batches still open: {input.Ingest.Open}.");
+        md.AppendLine(inv, $"Batches still open: {input.Ingest.Open}. Queued batches submitted as the enqueued-token limit freed room: {input.Ingest.Submitted}; still queued: {input.Ingest.Queued}.");
         string path = BlobPaths.EnrichmentReport(input.AtUtc);
         await blobs.WriteAsync(path, new MemoryStream(Encoding.UTF8.GetBytes(md.ToString())), CancellationToken.None);
         return path;

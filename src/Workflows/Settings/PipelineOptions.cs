@@ -46,6 +46,12 @@ public sealed class PipelineOptions
     /// <summary>An optional cap on our batches open at the provider at once (all models).</summary>
     public int? MaxOpenBatches { get; set; }
 
+    /// <summary>
+    /// The OpenAI usage tier (1–5): where no limit is configured for a model, the limit OpenAI publishes for that tier
+    /// is used if this project records one (<see cref="OpenAITierLimits"/>); otherwise it is learned from refusals.
+    /// </summary>
+    public int? OpenAIUsageTier { get; set; }
+
     /// <summary>Items per FindUnembedded page; each page is chunked and serialized by one activity.</summary>
     public int PageSize { get; set; } = 20_000;
 
@@ -76,7 +82,11 @@ public sealed class PipelineOptions
     /// <summary>The smallest enqueued-token limit accepted: one embedding input of the most tokens a model takes.</summary>
     public const long MinEnqueuedTokenLimit = 8_192;
 
-    public QuotaLimits QuotaLimits() => new(EnqueuedTokenLimit, new Dictionary<string, long>(EnqueuedTokenLimits, StringComparer.Ordinal), MaxOpenBatches);
+    public QuotaLimits QuotaLimits() => new(
+        EnqueuedTokenLimit,
+        new Dictionary<string, long>(EnqueuedTokenLimits, StringComparer.Ordinal),
+        MaxOpenBatches,
+        OpenAIUsageTier is { } tier ? OpenAITierLimits.At(tier) : null);
 
     public EmbeddingTarget Target() =>
         EmbeddingTarget.Create(Model, Dimensions, new ChunkerSettings(ChunkTokens, ChunkOverlap));
@@ -97,6 +107,7 @@ public sealed class PipelineOptions
         Require(EnqueuedTokenLimit is null or >= MinEnqueuedTokenLimit, $"Pipeline__EnqueuedTokenLimit must be at least {MinEnqueuedTokenLimit:N0} tokens (one full embedding input).");
         Require(EnqueuedTokenLimits.Values.All(v => v >= MinEnqueuedTokenLimit), $"Every Pipeline__EnqueuedTokenLimits__<model> must be at least {MinEnqueuedTokenLimit:N0} tokens.");
         Require(MaxOpenBatches is null or >= 1, "Pipeline__MaxOpenBatches must be at least 1.");
+        Require(OpenAIUsageTier is null or (>= 1 and <= 5), "Pipeline__OpenAIUsageTier must be 1, 2, 3, 4 or 5.");
         try
         {
             Target();
