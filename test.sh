@@ -9,9 +9,10 @@ trap 'rm -f "$log"' EXIT
 
 # What the tests need beyond the .NET SDK: Node.js and npm (a fresh machine has them), two Node packages installed from
 # their lockfiles (the official openai client, the emulator's second client; @microsoft/durabletask-js, the durable
-# backend's second SDK), and Chromium. Each install is idempotent.
+# backend's second SDK), Azurite (the Azure Storage emulator the Azure adapters' contract tests run against), and
+# Chromium. Each install is idempotent.
 command -v node >/dev/null || { echo "Node.js is required (the second-client tests)"; echo "0 passed, 1 failed"; exit 1; }
-for tool in tools/openai-node tools/durabletask-node; do
+for tool in tools/openai-node tools/durabletask-node tools/azurite; do
   if ! (cd "$tool" && npm ci --no-audit --no-fund --silent --loglevel=error); then
     echo "npm ci in $tool failed"
     echo "0 passed, 1 failed"

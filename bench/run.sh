@@ -25,7 +25,7 @@ fi
 [[ $what == all || $what == planner ]] && bench planner 1000000
 [[ $what == all || $what == reader ]] && bench reader 50000 1536
 if [[ $what == all || $what == sidecar ]]; then
-  (cd bench/azurite && npm ci --no-audit --no-fund --silent --loglevel=error)
+  (cd tools/azurite && npm ci --no-audit --no-fund --silent --loglevel=error)
   # fan-out, sequences of 5, entity signals; Azure Storage on Azurite gets smaller runs (about 25 activities/s)
   bench sidecar 10000 500 5000 500 40
 fi

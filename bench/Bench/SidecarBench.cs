@@ -42,7 +42,7 @@ internal static class SidecarBench
             results["inmemory"] = await MeasureAsync("inmemory", port, fanOut, orchestrations, 0);
         }
 
-        string azurite = Path.Combine(BenchProcess.RepoRoot(), "bench", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
+        string azurite = Path.Combine(BenchProcess.RepoRoot(), "tools", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
         if (File.Exists(azurite))
         {
             int blob = BenchProcess.FreePort(), queue = BenchProcess.FreePort(), table = BenchProcess.FreePort();
@@ -60,7 +60,7 @@ internal static class SidecarBench
         }
         else
         {
-            Console.WriteLine(BenchApp.Json(("bench", "sidecar"), ("skipped", "azurestorage: bench/azurite is not installed (npm ci there)")));
+            Console.WriteLine(BenchApp.Json(("bench", "sidecar"), ("skipped", "azurestorage: tools/azurite is not installed (npm ci there)")));
         }
 
         Result ours = results["ours"];

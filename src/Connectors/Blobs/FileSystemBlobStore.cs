@@ -67,7 +67,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        Validate(prefix, allowEmpty: true);
+        BlobPath.Validate(prefix, allowEmpty: true);
         string dirPart = prefix.Contains('/', StringComparison.Ordinal) ? prefix[..prefix.LastIndexOf('/')] : string.Empty;
         string searchRoot = Path.Combine(_root, dirPart);
         if (!Directory.Exists(searchRoot))
@@ -114,7 +114,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     private string Resolve(string path)
     {
-        Validate(path, allowEmpty: false);
+        BlobPath.Validate(path, allowEmpty: false);
         string full = Path.GetFullPath(Path.Combine(_root, path));
         if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
@@ -122,14 +122,5 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
 
         return full;
-    }
-
-    private static void Validate(string path, bool allowEmpty)
-    {
-        if ((!allowEmpty && string.IsNullOrEmpty(path)) || path.StartsWith('/') || path.Contains('\\', StringComparison.Ordinal)
-            || path.Split('/').Any(s => s == ".." || (s.Length == 0 && !allowEmpty)) || path.AsSpan().IndexOfAnyInRange('\0', '\x1f') >= 0)
-        {
-            throw new ArgumentException($"Invalid blob path '{path}': use relative '/'-separated segments without '..'.", nameof(path));
-        }
     }
 }
