@@ -43,7 +43,7 @@ public sealed class CrashTests
         using (HostProcess host = await HostProcess.StartAsync(data, emulator, port, settings))
         {
             using HttpClient http = host.Client();
-            JsonObject submit = await WaitAsync(http, "submit-lines");
+            JsonObject submit = await InstanceWaits.WaitAsync(http, "submit-lines");
             Assert.Equal(12, (int)submit["batches"]!);
             Assert.Equal(12, (int)submit["submitted"]!);
             await IngestToEndAsync(http);
@@ -65,7 +65,7 @@ public sealed class CrashTests
             using HttpClient http = host.Client();
             await ImportAsync(http);
             (await http.PostAsJsonAsync("api/embeddings/lines/submit", new { })).EnsureSuccessStatusCode();
-            await WaitAsync(http, "submit-lines");
+            await InstanceWaits.WaitAsync(http, "submit-lines");
             while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
             {
                 await Task.Delay(100);
@@ -83,7 +83,7 @@ public sealed class CrashTests
             using HttpResponseMessage start = await http.PostAsJsonAsync("api/embeddings/lines/ingest", new { wait = true });
             Assert.True(start.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, await start.Content.ReadAsStringAsync());
             await Task.Delay(random.Next(300, 1500));
-            JsonObject status = await StatusAsync(http, "ingest-lines");
+            JsonObject status = await InstanceWaits.StatusAsync(http, "ingest-lines");
             if ((string)status["runtimeStatus"]! == "Running")
             {
                 killsMidIngest++;
@@ -125,27 +125,6 @@ public sealed class CrashTests
         }
     }
 
-    private static async Task<JsonObject> StatusAsync(HttpClient http, string id) =>
-        JsonNode.Parse(await http.GetStringAsync($"runtime/webhooks/durabletask/instances/{id}"))!.AsObject();
-
-    private static async Task<JsonObject> WaitAsync(HttpClient http, string id)
-    {
-        DateTime until = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            JsonObject s = await StatusAsync(http, id);
-            string runtime = (string)s["runtimeStatus"]!;
-            if (runtime is "Completed" or "Failed" or "Terminated")
-            {
-                Assert.True(runtime == "Completed", s.ToJsonString());
-                return s["output"]!.AsObject();
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{id} did not finish: {s.ToJsonString()}");
-            await Task.Delay(200);
-        }
-    }
-
     /// <summary>Runs ingest (following one already running) until no batch is open.</summary>
     private static async Task IngestToEndAsync(HttpClient http)
     {
@@ -153,7 +132,7 @@ public sealed class CrashTests
         {
             using HttpResponseMessage r = await http.PostAsJsonAsync("api/embeddings/lines/ingest", new { wait = true });
             Assert.True(r.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, await r.Content.ReadAsStringAsync());
-            JsonObject output = await WaitAsync(http, "ingest-lines");
+            JsonObject output = await InstanceWaits.WaitAsync(http, "ingest-lines");
             if ((int)output["open"]! == 0)
             {
                 JsonArray batches = JsonNode.Parse(await http.GetStringAsync("api/batches?collection=lines"))!.AsArray();

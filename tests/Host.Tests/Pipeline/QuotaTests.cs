@@ -120,7 +120,7 @@ public sealed class QuotaTests
             using HttpClient http = host.Client();
             (await http.PostAsync("api/collections/lines/items", new StringContent(PipelineHost.Ndjson(Corpus()), Encoding.UTF8))).EnsureSuccessStatusCode();
             (await http.PostAsJsonAsync("api/embeddings/lines/submit", new { })).EnsureSuccessStatusCode();
-            JsonObject submit = await WaitAsync(http, "submit-lines");
+            JsonObject submit = await InstanceWaits.WaitAsync(http, "submit-lines");
             Assert.True((int)submit["queued"]! >= 10, submit.ToJsonString());
             (await http.PostAsJsonAsync("api/embeddings/lines/ingest", new { wait = true })).EnsureSuccessStatusCode();
             await Task.Delay(1_500); // some ingest and queue passes under way
@@ -137,7 +137,7 @@ public sealed class QuotaTests
             {
                 using HttpResponseMessage r = await http.PostAsJsonAsync("api/embeddings/lines/ingest", new { wait = true });
                 Assert.True(r.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, await r.Content.ReadAsStringAsync());
-                JsonObject output = await WaitAsync(http, "ingest-lines");
+                JsonObject output = await InstanceWaits.WaitAsync(http, "ingest-lines");
                 if ((int)output["open"]! == 0 && (int)output["queued"]! == 0)
                 {
                     break;
@@ -219,23 +219,5 @@ public sealed class QuotaTests
         using SqliteCommand q = c.CreateCommand();
         q.CommandText = "SELECT COALESCE(MAX(Attempts), 0) FROM Items";
         return Convert.ToInt32(q.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<JsonObject> WaitAsync(HttpClient http, string id)
-    {
-        DateTime until = DateTime.UtcNow.AddSeconds(180);
-        while (true)
-        {
-            JsonObject s = JsonNode.Parse(await http.GetStringAsync($"runtime/webhooks/durabletask/instances/{id}"))!.AsObject();
-            string runtime = (string)s["runtimeStatus"]!;
-            if (runtime is "Completed" or "Failed" or "Terminated")
-            {
-                Assert.True(runtime == "Completed", s.ToJsonString());
-                return s["output"]!.AsObject();
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{id} did not finish: {s.ToJsonString()}");
-            await Task.Delay(200);
-        }
     }
 }
