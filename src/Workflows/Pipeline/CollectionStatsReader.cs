@@ -22,7 +22,7 @@ public sealed record CollectionStats(
 /// <summary>
 /// The provider's enqueued-token limit as it bears on this collection's model: what we have enqueued (all
 /// collections), the limit in force (the tighter of the configured and the learned one) and where the learned one came
-/// from, this collection's queued batches, and an ETA for its queued and open tokens at the recent completion rate.
+/// from, this collection's queued batches and open tokens, and an ETA for both at its recent completion rate.
 /// </summary>
 public sealed record QueueStats(
     string Model,
@@ -35,6 +35,7 @@ public sealed record QueueStats(
     int? MaxOpenBatches,
     int QueuedBatches,
     long QueuedTokens,
+    long OpenTokens,
     double? TokensPerSecond,
     double? EtaSeconds);
 
@@ -127,6 +128,7 @@ public sealed class CollectionStatsReader(IItemStore items, IVectorStore vectors
             limits.MaxOpenBatches,
             queued,
             queuedTokens,
+            openTokens,
             rate is { } x ? Math.Round(x, 1) : null,
             eta);
     }

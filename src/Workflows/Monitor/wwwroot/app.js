@@ -305,7 +305,7 @@
     return `<div class="card" id="d-queue"><h3>Enqueued-token limit</h3><p class="stat" id="d-enqueued">${num(q.enqueuedTokens)} <small>tokens enqueued for ${esc(q.model)}</small></p>
       ${q.limit ? `<div class="bar" title="enqueued against the limit"><span style="width:${Math.min(100, 100 * q.enqueuedTokens / q.limit)}%;background:var(--run)"></span></div>` : ''}
       <dl class="kv"><dt>Limit</dt><dd id="d-limit">${limit}${source}</dd><dt>Open batches</dt><dd>${num(q.openBatches)}${q.maxOpenBatches ? ` of at most ${num(q.maxOpenBatches)}` : ''}</dd>
-      <dt>Queued</dt><dd id="d-queued">${num(q.queuedBatches)} batches, ${num(q.queuedTokens)} tokens</dd><dt>ETA</dt><dd id="d-eta">${q.queuedBatches || q.enqueuedTokens ? eta(q.etaSeconds) : 'nothing waiting'}</dd></dl></div>`;
+      <dt>Queued</dt><dd id="d-queued">${num(q.queuedBatches)} batches, ${num(q.queuedTokens)} tokens</dd><dt>ETA</dt><dd id="d-eta">${q.queuedTokens + q.openTokens > 0 ? eta(q.etaSeconds) : 'nothing of this collection waiting'}</dd></dl></div>`;
   }
 
   async function loadDashboard(c) {
