@@ -73,6 +73,42 @@ public sealed class HostSettingsTests
             ["Durable:BackendAddress"] = "127.0.0.1:4001",
         }));
         Assert.Contains("Durable__BackendAddress", ex.Message, StringComparison.Ordinal);
+
+        ex = await Assert.ThrowsAsync<InvalidOperationException>(() => HostApp.StartAsync([], root, new Dictionary<string, string?>
+        {
+            ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
+            ["Pipeline:EnqueuedTokenLimit"] = "100",
+        }));
+        Assert.Contains("Pipeline__EnqueuedTokenLimit must be at least 8,192", ex.Message, StringComparison.Ordinal);
+
+        ex = await Assert.ThrowsAsync<InvalidOperationException>(() => HostApp.StartAsync([], root, new Dictionary<string, string?>
+        {
+            ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
+            ["Pipeline:OpenAIUsageTier"] = "6",
+        }));
+        Assert.Contains("Pipeline__OpenAIUsageTier", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Enqueued_token_limits_bind_per_model_and_cap_the_tokens_of_each_batch()
+    {
+        string root = Directory.CreateTempSubdirectory("host-root-").FullName;
+        await using HostApp host = await HostApp.StartAsync([], root, new Dictionary<string, string?>
+        {
+            ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
+            ["Host:Port"] = "0",
+            ["PollPending:Enabled"] = "false",
+            ["Pipeline:EnqueuedTokenLimit"] = "5000000",
+            ["Pipeline:EnqueuedTokenLimits:text-embedding-3-small"] = "900000",
+            ["Pipeline:MaxOpenBatches"] = "5",
+            ["Pipeline:OpenAIUsageTier"] = "2",
+        });
+        PipelineOptions options = host.Services.GetRequiredService<PipelineOptions>();
+        var limits = options.QuotaLimits();
+        Assert.Equal(900_000, limits.TokenLimit("text-embedding-3-small"));
+        Assert.Equal(5_000_000, limits.TokenLimit("text-embedding-3-large")); // the every-model setting wins over the tier's 20M
+        Assert.Equal(5, limits.MaxOpenBatches);
+        Assert.Equal(900_000, host.Services.GetRequiredService<BatchEmbed.Workflows.Pipeline.EmbeddingConfig>().MaxTokensPerBatch());
     }
 
     [Fact(Timeout = 120_000)]
