@@ -29,12 +29,12 @@ public static class ActivityFunctions
         Run<ClaimBatchItems, ClaimBatchItemsInput, int>(context, input);
 
     [Function(nameof(ListQueuedBatches))]
-    public static Task<QueueView> ListQueuedBatchesAsync([ActivityTrigger] string? input, FunctionContext context) =>
-        Run<ListQueuedBatches, string?, QueueView>(context, input);
+    public static Task<QueueView> ListQueuedBatchesAsync([ActivityTrigger] string? input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        Run<ListQueuedBatches, string?, QueueView>(context, input, client);
 
     [Function(nameof(SubmitBatch))]
-    public static Task<ProviderObservation> SubmitBatchAsync([ActivityTrigger] SubmitBatchInput input, FunctionContext context) =>
-        Run<SubmitBatch, SubmitBatchInput, ProviderObservation>(context, input);
+    public static Task<ProviderObservation> SubmitBatchAsync([ActivityTrigger] SubmitBatchInput input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        Run<SubmitBatch, SubmitBatchInput, ProviderObservation>(context, input, client);
 
     [Function(nameof(PollBatch))]
     public static Task<ProviderObservation> PollBatchAsync([ActivityTrigger] string input, FunctionContext context) =>
