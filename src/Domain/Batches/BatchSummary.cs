@@ -56,6 +56,9 @@ public sealed record BatchSummary
     /// <summary>How often the provider refused it for its enqueued-token limit (never counted against its items).</summary>
     public int QuotaRefusals { get; init; }
 
+    /// <summary>The orchestration that last took it from the queue to create it (so a taker that ended without finishing is seen).</summary>
+    public string? DequeuedBy { get; init; }
+
     /// <summary>Provider batches refused for that limit: never ours again (their late polls are ignored, a search skips them).</summary>
     public IReadOnlyList<string> RefusedProviderBatchIds { get; init; } = [];
 

@@ -3,19 +3,24 @@ using BatchEmbed.Domain.Quota;
 using BatchEmbed.Workflows.Pipeline;
 using BatchEmbed.Workflows.Settings;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace BatchEmbed.Workflows.Activities;
 
 /// <summary>A batch waiting in the queue, with what creating it needs.</summary>
-public sealed record QueuedBatch(string BatchId, string Collection, string Fingerprint, string Model, string Path, long Tokens, DateTimeOffset CreatedAt);
+/// <param name="OrphanedBy">Set for a batch taken from the queue by an orchestration that has ended without creating it.</param>
+public sealed record QueuedBatch(string BatchId, string Collection, string Fingerprint, string Model, string Path, long Tokens, DateTimeOffset CreatedAt, string? OrphanedBy = null);
 
 /// <param name="Queued">Every collection's queued batches, oldest (first planned) first.</param>
 /// <param name="Live">Batches that may hold a reservation: queued, being created, or open at the provider.</param>
 /// <param name="Limits">The configured limits, read here so the orchestrator replays them from history.</param>
 public sealed record QueueView(IReadOnlyList<QueuedBatch> Queued, IReadOnlyList<string> Live, QuotaLimits Limits);
 
-/// <summary>Reads the queue of batches waiting for room under the provider's enqueued-token limit.</summary>
-public sealed class ListQueuedBatches(BatchSummaries summaries, PipelineOptions options) : TaskActivity<string?, QueueView>
+/// <summary>
+/// Reads the queue of batches waiting for room under the provider's enqueued-token limit, with the batches taken from
+/// it by an orchestration that is no longer running (terminated or failed before creating them), so they go back.
+/// </summary>
+public sealed class ListQueuedBatches(BatchSummaries summaries, DurableTaskClient client, PipelineOptions options) : TaskActivity<string?, QueueView>
 {
     public override async Task<QueueView> RunAsync(TaskActivityContext context, string? input)
     {
@@ -26,6 +31,10 @@ public sealed class ListQueuedBatches(BatchSummaries summaries, PipelineOptions 
             if (s.Status is BatchStatus.Queued)
             {
                 queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt));
+            }
+            else if (s is { Status: BatchStatus.Planned, DequeuedBy: { } owner } && !await IsActiveAsync(owner))
+            {
+                queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt, owner));
             }
 
             if (s.Status is BatchStatus.Queued or BatchStatus.Planned || BatchTransitions.IsOpen(s.Status))
@@ -39,4 +48,7 @@ public sealed class ListQueuedBatches(BatchSummaries summaries, PipelineOptions 
             live,
             options.QuotaLimits());
     }
+
+    private async Task<bool> IsActiveAsync(string instanceId) =>
+        await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false) is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended };
 }

@@ -30,17 +30,34 @@ public sealed class BatchSummaryEntity : TaskEntity<BatchSummary?>
     public BatchSummary? Get() => State;
 
     /// <summary>
-    /// Takes a Queued batch for creation (Queued → Planned); true only for the caller that moved it, so two drains of
-    /// the queue never create the same batch.
+    /// Takes a Queued batch for creation (Queued → Planned) for the orchestration <see cref="DequeueRequest.Owner"/>;
+    /// true only for the caller that moved it, so two drains of the queue never create the same batch.
     /// </summary>
-    public bool Dequeue(DateTimeOffset at)
+    public bool Dequeue(DequeueRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (State is not { Status: BatchStatus.Queued } s)
         {
             return false;
         }
 
-        State = s.MoveTo(BatchStatus.Planned, at);
+        State = s.MoveTo(BatchStatus.Planned, request.At) with { DequeuedBy = request.Owner };
+        return true;
+    }
+
+    /// <summary>
+    /// Puts back a batch whose taker ended before creating it (terminated or failed): Planned → Queued, only while it
+    /// is still Planned for that same taker. True when it moved.
+    /// </summary>
+    public bool Reclaim(DequeueRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (State is not { Status: BatchStatus.Planned } s || s.DequeuedBy != request.Owner)
+        {
+            return false;
+        }
+
+        State = s.MoveTo(BatchStatus.Queued, request.At) with { DequeuedBy = null, QueuedAt = request.At, Errors = Merge(s.Errors, [$"requeued: {request.Owner} ended before creating it"]) };
         return true;
     }
 

@@ -28,3 +28,6 @@ public sealed record IngestOutcome(
     decimal ActualUsd,
     IReadOnlyList<string> Problems,
     DateTimeOffset At);
+
+/// <summary>Who takes a queued batch for creation (an orchestration instance id), and when.</summary>
+public sealed record DequeueRequest(string Owner, DateTimeOffset At);

@@ -20,7 +20,8 @@ public sealed record DrainResult(IReadOnlyList<QueuedBatch> Submitted, IReadOnly
 /// submission (after it queues its batches) and every ingest (after it has seen batches finish): the quota entity
 /// admits the oldest that fit beside what is enqueued; each admitted batch is taken from the queue by exactly one pass
 /// (<see cref="BatchSummaryEntity.Dequeue"/>) and created exactly once (<see cref="SubmitBatch"/>). A refusal for the
-/// limit puts the batch back with nothing counted against its items and teaches the entity the limit.
+/// limit puts the batch back with nothing counted against its items and teaches the entity the limit. A batch taken by
+/// an orchestration that ended before creating it (terminated, or failed) is put back first.
 /// </summary>
 internal static class QueueDrain
 {
@@ -35,6 +36,16 @@ internal static class QueueDrain
     public static async Task<DrainResult> RunAsync(TaskOrchestrationContext context, int maxConcurrency)
     {
         QueueView view = await context.CallActivityAsync<QueueView>(nameof(ListQueuedBatches), null, Retries.Local);
+        var reclaimed = new List<QueuedBatch>();
+        foreach (QueuedBatch b in view.Queued)
+        {
+            if (b.OrphanedBy is null || await context.Entities.CallEntityAsync<bool>(BatchSummaryEntity.Id(b.BatchId), nameof(BatchSummaryEntity.Reclaim), new DequeueRequest(b.OrphanedBy, context.UtcNow())))
+            {
+                reclaimed.Add(b with { OrphanedBy = null });
+            }
+        }
+
+        view = view with { Queued = reclaimed };
         if (view.Queued.Count == 0)
         {
             return new DrainResult([], [], [], []);
@@ -72,7 +83,7 @@ internal static class QueueDrain
     private static async Task<Result> SubmitOne(TaskOrchestrationContext context, QueuedBatch batch)
     {
         var id = BatchSummaryEntity.Id(batch.BatchId);
-        if (!await context.Entities.CallEntityAsync<bool>(id, nameof(BatchSummaryEntity.Dequeue), context.UtcNow()))
+        if (!await context.Entities.CallEntityAsync<bool>(id, nameof(BatchSummaryEntity.Dequeue), new DequeueRequest(context.InstanceId, context.UtcNow())))
         {
             return Result.TakenElsewhere; // another pass took it (its reservation is that pass's), or it was cancelled or deleted
         }

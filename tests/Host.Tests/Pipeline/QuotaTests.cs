@@ -5,7 +5,10 @@ using System.Text.Json.Nodes;
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Connectors.OpenAI;
 using BatchEmbed.OpenAIEmulator;
+using BatchEmbed.Workflows.Entities;
 using Microsoft.Data.Sqlite;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BatchEmbed.Hosting.Tests.Pipeline;
 
@@ -99,6 +102,32 @@ public sealed class QuotaTests
         Assert.Equal(0, PipelineHost.Count(stats, "Failed"));
         Assert.DoesNotContain(await host.ProviderBatchesAsync(), b => b.BatchId == victim);
         Assert.Equal("Ingested", (string)(await host.GetAsync($"api/batches/{victim}"))["status"]!);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_batch_taken_from_the_queue_by_an_orchestration_that_ended_goes_back_and_is_created_once()
+    {
+        await using EmulatorServer emulator = await Emulator("openai", linesPerSecond: 100);
+        long limit = await LimitForAboutThreeBatchesAsync(emulator);
+        emulator.Options.EnqueuedTokenLimit = limit;
+        await using PipelineHost host = await PipelineHost.StartAsync(Settings(("Pipeline:EnqueuedTokenLimit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture))), sharedEmulator: emulator);
+        await host.ImportAsync("lines", PipelineHost.Ndjson(Corpus()));
+        await host.SubmitAsync("lines");
+
+        // As if an ingest had taken it from the queue and then been terminated before creating it.
+        string taken = (string)(await host.GetAsync("api/batches?collection=lines&status=Queued")).AsArray()[^1]!["batchId"]!;
+        var client = host.Host.Services.GetRequiredService<DurableTaskClient>();
+        await client.Entities.SignalEntityAsync(BatchSummaryEntity.Id(taken), nameof(BatchSummaryEntity.Dequeue), new DequeueRequest("ingest-that-was-terminated", DateTimeOffset.UtcNow));
+        DateTime until = DateTime.UtcNow.AddSeconds(30);
+        while ((string)(await host.GetAsync($"api/batches/{taken}"))["status"]! != "Planned")
+        {
+            Assert.True(DateTime.UtcNow < until);
+            await Task.Delay(100);
+        }
+
+        await host.RunAsync("api/embeddings/lines/ingest", new { wait = true }, 180);
+        await AssertAllEmbeddedOnceAsync(host, expectRefusals: false);
+        Assert.Contains("ended before creating it", (await host.GetAsync($"api/batches/{taken}"))["errors"]!.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 300_000)]
