@@ -46,12 +46,15 @@ internal static class SidecarBench
         if (File.Exists(azurite))
         {
             int blob = BenchProcess.FreePort(), queue = BenchProcess.FreePort(), table = BenchProcess.FreePort();
+            // An account and key made for this run (AZURITE_ACCOUNTS), so no storage key is kept in the repository.
+            const string Account = "batchembedbench";
+            string key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
             using BenchProcess storage = await BenchProcess.StartAsync("node",
                 [azurite, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", Path.Combine(dir, "azurite"),
-                 "--blobPort", Port(blob), "--queuePort", Port(queue), "--tablePort", Port(table)], "successfully listening");
-            string connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-                "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-                $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+                 "--blobPort", Port(blob), "--queuePort", Port(queue), "--tablePort", Port(table)], "successfully listening",
+                new Dictionary<string, string> { ["AZURITE_ACCOUNTS"] = $"{Account}:{key}" });
+            string connection = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={key};" +
+                $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
             port = BenchProcess.FreePort();
             using (await BenchProcess.StartAsync("dotnet", [Path.Combine(bin, "BatchEmbed.Bench.dll"), "sidecar-server", "azurestorage", Port(port), connection], "listening"))
             {

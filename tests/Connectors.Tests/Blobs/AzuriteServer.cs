@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace BatchEmbed.Connectors.Tests.Blobs;
 
@@ -17,10 +18,15 @@ public sealed class AzuriteServer : IAsyncLifetime
 
     public int TablePort { get; private set; }
 
-    /// <summary>Azurite's well-known development account on this instance's ports.</summary>
+    private const string Account = "batchembedtests";
+
+    /// <summary>A key made for this run and given to Azurite through <c>AZURITE_ACCOUNTS</c>: no key is kept in the repository.</summary>
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+
+    /// <summary>This instance's account on its own ports.</summary>
     public string ConnectionString =>
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-        + $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={_key};"
+        + $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{Account};TableEndpoint=http://127.0.0.1:{TablePort}/{Account};";
 
     public async Task InitializeAsync()
     {
@@ -39,6 +45,7 @@ public sealed class AzuriteServer : IAsyncLifetime
             psi.ArgumentList.Add(a);
         }
 
+        psi.Environment["AZURITE_ACCOUNTS"] = $"{Account}:{_key}";
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
