@@ -88,6 +88,7 @@ public sealed class ValidationTests
         {
             var ex = await Assert.ThrowsAsync<BatchProviderException>(() => emu.Provider.CreateBatchAsync(new BatchCreateRequest("tok", fileId, BatchEndpoints.Embeddings), CancellationToken.None));
             Assert.Equal(BatchProviderErrorKind.Validation, ex.Kind);
+            Assert.Equal("token_limit_exceeded", ex.ErrorCode);
             Assert.Contains("Enqueued token limit", ex.Message, StringComparison.Ordinal);
         }
     }
@@ -100,9 +101,9 @@ public sealed class ValidationTests
         await using var emu = await EmulatorFixture.StartAsync(o =>
         {
             o.Profile = profile;
-            o.LinesPerSecond = 1; // a batch stays in progress for a second while the others are created
+            o.LinesPerSecond = 2; // a batch of 8 lines stays in progress for 4 s, long after the others are created
         });
-        string file = Ok.Replace("\"hello\"", "\"a much longer text with many tokens in it\"", StringComparison.Ordinal) + "\n";
+        string file = string.Concat(Enumerable.Range(0, 8).Select(i => Ok.Replace("c|1|0", $"c|{i}|0", StringComparison.Ordinal).Replace("\"hello\"", "\"a much longer text with many tokens in it\"", StringComparison.Ordinal) + "\n"));
         await emu.WaitTerminalAsync((await emu.Provider.CreateBatchAsync(new BatchCreateRequest("probe", await emu.UploadAsync(file), BatchEndpoints.Embeddings), CancellationToken.None)).Id);
         long perBatch = emu.Server.PeakEnqueuedTokens;
         Assert.True(perBatch > 0);

@@ -16,6 +16,7 @@ internal sealed partial class BatchProcessor(EmulatorStore store, EmulatorOption
 {
     private readonly Dictionary<string, Cursor> _cursors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _lastRun = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _lineCredit = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _tick = new(1, 1);
 
     public override void Dispose()
@@ -149,7 +150,19 @@ internal sealed partial class BatchProcessor(EmulatorStore store, EmulatorOption
         DateTime now = DateTime.UtcNow;
         DateTime last = _lastRun.GetValueOrDefault(b.Id, now - options.TickInterval);
         _lastRun[b.Id] = now;
-        int budget = options.LinesPerSecond == 0 ? 5000 : Math.Max(1, (int)(options.LinesPerSecond * Math.Min(1.0, (now - last).TotalSeconds)));
+        // The pace carries fractions from tick to tick, so a rate below the tick rate (2 lines/s on 20 ms ticks) holds.
+        int budget = 5000;
+        if (options.LinesPerSecond > 0)
+        {
+            double credit = _lineCredit.GetValueOrDefault(b.Id) + (options.LinesPerSecond * Math.Min(1.0, (now - last).TotalSeconds));
+            budget = (int)credit;
+            _lineCredit[b.Id] = credit - budget;
+            if (budget == 0 && b.Processed < b.Total)
+            {
+                return;
+            }
+        }
+
         int? expireAfter = int.TryParse(Meta(b, "emulator_expire_after_lines"), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
         double errorRate = double.TryParse(Meta(b, "emulator_line_error_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) ? rate : options.Faults.LineErrorRate;
 
