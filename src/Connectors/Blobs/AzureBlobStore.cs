@@ -20,13 +20,13 @@ public sealed class AzureBlobStore : IBlobStore
 
     private const int BlocksInFlight = 4;
     private readonly BlobContainerClient _container;
-    private readonly Lazy<Task> _created;
+    private readonly Lock _lock = new();
+    private Task? _created;
 
     public AzureBlobStore(BlobContainerClient container)
     {
         ArgumentNullException.ThrowIfNull(container);
         _container = container;
-        _created = new Lazy<Task>(() => _container.CreateIfNotExistsAsync());
     }
 
     /// <summary>A container reached with a connection string (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
@@ -36,8 +36,6 @@ public sealed class AzureBlobStore : IBlobStore
     /// <summary>A container reached with an account URI (<c>https://{account}.blob.core.windows.net</c>) and a credential.</summary>
     public static AzureBlobStore FromAccount(Uri accountUri, TokenCredential credential, string container) =>
         new(new BlobServiceClient(accountUri, credential).GetBlobContainerClient(container));
-
-    public string ContainerName => _container.Name;
 
     public Task<long> WriteAsync(string path, Stream content, CancellationToken cancellationToken)
     {
@@ -77,7 +75,7 @@ public sealed class AzureBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         BlobPath.Validate(prefix, allowEmpty: true);
-        await _created.Value;
+        await EnsureContainerAsync();
         // The service lists names in ascending order, which for our paths (ASCII) is ordinal order.
         await foreach (BlobItem item in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix.Length == 0 ? null : prefix, cancellationToken))
         {
@@ -94,7 +92,21 @@ public sealed class AzureBlobStore : IBlobStore
     private async Task<BlockBlobClient> BlockAsync(string path)
     {
         BlobPath.Validate(path, allowEmpty: false);
-        await _created.Value;
+        await EnsureContainerAsync();
         return _container.GetBlockBlobClient(path);
+    }
+
+    /// <summary>Creates the container once; a failed attempt (the service unreachable) is tried again by the next call.</summary>
+    private Task EnsureContainerAsync()
+    {
+        lock (_lock)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+            {
+                _created = _container.CreateIfNotExistsAsync();
+            }
+
+            return _created;
+        }
     }
 }

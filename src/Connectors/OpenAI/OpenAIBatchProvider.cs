@@ -224,6 +224,7 @@ public sealed class OpenAIBatchProvider : IBatchProvider
     {
         TimeSpan? retryAfter = null;
         string message = ex.Message;
+        string? code = null;
         if (ex.GetRawResponse() is { } response)
         {
             if (response.Headers.TryGetValue("Retry-After", out string? ra) && int.TryParse(ra, out int seconds))
@@ -234,9 +235,10 @@ public sealed class OpenAIBatchProvider : IBatchProvider
             try
             {
                 using JsonDocument doc = JsonDocument.Parse(response.Content);
-                if (doc.RootElement.TryGetProperty("error", out JsonElement e) && e.TryGetProperty("message", out JsonElement m))
+                if (doc.RootElement.TryGetProperty("error", out JsonElement e) && e.ValueKind == JsonValueKind.Object)
                 {
-                    message = m.GetString() ?? message;
+                    message = e.TryGetProperty("message", out JsonElement m) ? m.GetString() ?? message : message;
+                    code = e.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
                 }
             }
             catch (JsonException)
@@ -252,7 +254,7 @@ public sealed class OpenAIBatchProvider : IBatchProvider
             400 or 409 or 413 or 422 => BatchProviderErrorKind.Validation,
             _ => BatchProviderErrorKind.Transient,
         };
-        return new BatchProviderException(kind, message, ex.Status == 0 ? null : ex.Status, retryAfter, ex);
+        return new BatchProviderException(kind, message, ex.Status == 0 ? null : ex.Status, retryAfter, ex, code);
     }
 
     /// <summary>The response body as a stream; disposing it disposes the response.</summary>

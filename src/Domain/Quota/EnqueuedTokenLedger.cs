@@ -53,8 +53,9 @@ public sealed record EnqueuedTokenLedger
     /// <summary>
     /// Admits candidates in order while they fit. Per model the order is strict (the first that does not fit holds back
     /// the younger ones, so a large old batch is not starved by small new ones); a candidate already admitted stays
-    /// admitted. When nothing of a model is enqueued its first candidate is admitted even over a learned limit, so a
-    /// limit learned from someone else's batches is probed again rather than blocking for ever.
+    /// admitted. When nothing of a model is enqueued its first candidate is admitted whatever the limit (a configured
+    /// limit also caps each batch file, so this only matters for a learned one): a limit learned from someone else's
+    /// batches is probed again rather than blocking for ever.
     /// </summary>
     public (EnqueuedTokenLedger Ledger, IReadOnlyList<string> Admitted) Admit(IEnumerable<AdmissionCandidate> candidates, QuotaLimits limits, DateTimeOffset at)
     {
@@ -78,11 +79,7 @@ public sealed record EnqueuedTokenLedger
             }
 
             long enqueued = open.Values.Where(r => r.Model == c.Model).Sum(r => r.Tokens);
-            long? limit = limits.TokenLimit(c.Model);
-            long? learned = Learned.TryGetValue(c.Model, out LearnedLimit? l) ? l.Tokens : null;
-            bool fitsConfigured = limit is null || enqueued + c.Tokens <= limit || enqueued == 0;
-            bool fitsLearned = learned is null || enqueued + c.Tokens <= learned || enqueued == 0;
-            if (!fitsConfigured || !fitsLearned)
+            if (enqueued > 0 && EffectiveLimit(c.Model, limits) is { } limit && enqueued + c.Tokens > limit)
             {
                 blocked.Add(c.Model);
                 continue;

@@ -15,8 +15,6 @@ public static class OpenAITierLimits
         ["gpt-4o-mini"] = [2_000_000, null, null, null, 15_000_000_000],
     };
 
-    public static IReadOnlyCollection<string> Models => s_byModel.Keys;
-
     /// <summary>The published limit for the model at usage tier 1–5, or null where none is recorded.</summary>
     public static long? For(string model, int tier)
     {

@@ -89,10 +89,9 @@ public sealed class SubmitBatch(
         }
     }
 
-    /// <summary>Azure's fail-fast regions refuse the create (HTTP 400, <c>token_limit_exceeded</c>) instead of failing the batch later.</summary>
+    /// <summary>Azure's fail-fast regions refuse the create (HTTP 400, code <c>token_limit_exceeded</c>) instead of failing the batch later.</summary>
     private static bool IsEnqueuedLimit(BatchProviderException ex) =>
-        ex.Kind == BatchProviderErrorKind.Validation
-        && (ex.Message.Contains(EnqueuedLimitRefusal.Code, StringComparison.Ordinal) || ex.Message.Contains("enqueued token limit", StringComparison.OrdinalIgnoreCase));
+        ex.Kind == BatchProviderErrorKind.Validation && ex.ErrorCode == EnqueuedLimitRefusal.Code;
 
     public static ProviderObservation Observe(ProviderBatch b, DateTimeOffset at) => new(
         b.Id, b.Status, b.InputFileId, b.OutputFileId, b.ErrorFileId, b.Total, b.Completed, b.Failed, b.InputTokens, b.OutputTokens,

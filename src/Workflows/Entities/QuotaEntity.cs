@@ -19,8 +19,6 @@ public sealed class QuotaEntity : TaskEntity<EnqueuedTokenLedger>
 
     public static EntityInstanceId Id { get; } = new(Name, "provider");
 
-    public EnqueuedTokenLedger Get() => State;
-
     /// <summary>Admits the candidates (oldest first) that fit; returns their ids.</summary>
     public IReadOnlyList<string> Admit(AdmitRequest request)
     {

@@ -107,23 +107,8 @@ internal sealed class PipelineHost : IAsyncDisposable
         return await WaitAsync(id, timeoutSeconds);
     }
 
-    public async Task<JsonObject> WaitAsync(string instanceId, int timeoutSeconds = 90)
-    {
-        DateTime until = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (true)
-        {
-            var status = await AdminGetAsync($"runtime/webhooks/durabletask/instances/{instanceId}");
-            string runtime = (string)status["runtimeStatus"]!;
-            if (runtime is "Completed" or "Failed" or "Terminated")
-            {
-                Assert.True(runtime == "Completed", status.ToJsonString());
-                return status["output"]!.AsObject();
-            }
-
-            Assert.True(DateTime.UtcNow < until, $"{instanceId} did not finish in {timeoutSeconds} s: {status.ToJsonString()}");
-            await Task.Delay(100);
-        }
-    }
+    public Task<JsonObject> WaitAsync(string instanceId, int timeoutSeconds = 90) =>
+        InstanceWaits.WaitAsync(() => AdminGetAsync($"runtime/webhooks/durabletask/instances/{instanceId}"), instanceId, timeoutSeconds, 100);
 
     public Task<JsonObject> SubmitAsync(string collection, object? body = null) => RunAsync($"api/embeddings/{collection}/submit", body);
 
