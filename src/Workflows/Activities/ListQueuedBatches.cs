@@ -26,13 +26,14 @@ public sealed class ListQueuedBatches(BatchSummaries summaries, DurableTaskClien
     {
         var queued = new List<QueuedBatch>();
         var live = new List<string>();
+        var active = new Dictionary<string, bool>(StringComparer.Ordinal); // one status read per taker, not per batch
         await foreach (BatchSummary s in summaries.ListAsync(null, CancellationToken.None))
         {
             if (s.Status is BatchStatus.Queued)
             {
                 queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt));
             }
-            else if (s is { Status: BatchStatus.Planned, DequeuedBy: { } owner } && !await IsActiveAsync(owner))
+            else if (s is { Status: BatchStatus.Planned, DequeuedBy: { } owner } && !(active.TryGetValue(owner, out bool known) ? known : active[owner] = await IsActiveAsync(owner)))
             {
                 queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt, owner));
             }
