@@ -43,8 +43,27 @@ public sealed class NdjsonItemReaderTests
     public void Ids_with_control_characters_or_too_long_are_rejected()
     {
         Assert.Equal(ItemLineKind.Error, NdjsonItemReader.ParseLine("""{"id":"a\u0001","text":"x"}"""u8, 1).Kind);
-        string longId = new('x', CorpusItem.MaxIdLength + 1);
+        string longId = new('x', CorpusItem.MaxIdBytes + 1);
         Assert.Equal(ItemLineKind.Error, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"{{longId}}","text":"x"}"""), 1).Kind);
+        string wideId = new('é', (CorpusItem.MaxIdBytes / 2) + 1); // within the characters, over the bytes
+        ItemLine wide = NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"{{wideId}}","text":"x"}"""), 7);
+        Assert.Equal((ItemLineKind.Error, 7L), (wide.Kind, wide.LineNumber));
+        Assert.Contains("bytes of UTF-8", wide.Error, StringComparison.Ordinal);
+        Assert.Equal(ItemLineKind.Item, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"{{new string('x', CorpusItem.MaxIdBytes)}}","text":"x"}"""), 1).Kind);
+    }
+
+    [Fact]
+    public void Texts_metadata_and_group_keys_over_their_limits_are_rejected_with_the_reason()
+    {
+        string text = new('a', CorpusItem.MaxTextLength + 1);
+        ItemLine longText = NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"a","text":"{{text}}"}"""), 3);
+        Assert.Equal(ItemLineKind.Error, longText.Kind);
+        Assert.Contains("split it", longText.Error, StringComparison.Ordinal);
+        string meta = new('m', CorpusItem.MaxMetadataLength);
+        Assert.Equal(ItemLineKind.Error, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"a","text":"x","metadata":{"k":"{{meta}}"}}"""), 1).Kind);
+        string group = new('g', CorpusItem.MaxGroupKeyLength + 1);
+        Assert.Equal(ItemLineKind.Error, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"a","text":"x","groupKey":"{{group}}"}"""), 1).Kind);
+        Assert.Equal(ItemLineKind.Item, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"a","text":"{{new string('a', CorpusItem.MaxTextLength)}}"}"""), 1).Kind);
     }
 
     private static byte[] Concat(params string[] parts) => Encoding.UTF8.GetBytes(string.Concat(parts));

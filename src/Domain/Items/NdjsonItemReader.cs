@@ -155,9 +155,9 @@ public static class NdjsonItemReader
             return Error(lineNumber, "missing \"id\"");
         }
 
-        if (id.Length > CorpusItem.MaxIdLength)
+        if (Encoding.UTF8.GetByteCount(id) > CorpusItem.MaxIdBytes)
         {
-            return Error(lineNumber, $"\"id\" is longer than {CorpusItem.MaxIdLength} characters");
+            return Error(lineNumber, $"\"id\" is longer than {CorpusItem.MaxIdBytes} bytes of UTF-8");
         }
 
         if (id.AsSpan().IndexOfAnyInRange('\0', '\x1f') >= 0)
@@ -170,7 +170,22 @@ public static class NdjsonItemReader
             return Error(lineNumber, "missing \"text\"");
         }
 
-        var item = new CorpusItem(id, text!, groupKey, metadata);
+        if (text!.Length > CorpusItem.MaxTextLength)
+        {
+            return Error(lineNumber, $"\"text\" has {text.Length:N0} characters; split it into items of at most {CorpusItem.MaxTextLength:N0}");
+        }
+
+        if (metadata?.Length > CorpusItem.MaxMetadataLength)
+        {
+            return Error(lineNumber, $"\"metadata\" is longer than {CorpusItem.MaxMetadataLength:N0} characters");
+        }
+
+        if (groupKey?.Length > CorpusItem.MaxGroupKeyLength)
+        {
+            return Error(lineNumber, $"\"groupKey\" is longer than {CorpusItem.MaxGroupKeyLength:N0} characters");
+        }
+
+        var item = new CorpusItem(id, text, groupKey, metadata);
         return string.IsNullOrWhiteSpace(text)
             ? new ItemLine(ItemLineKind.EmptyText, lineNumber, item, null)
             : new ItemLine(ItemLineKind.Item, lineNumber, item, null);

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace BatchEmbed.Connectors.Tests.Blobs;
+namespace BatchEmbed.Connectors.Tests;
 
 /// <summary>
 /// Azurite (npm 3.37.0, installed by the README's test command into tools/azurite) on free loopback ports and a temp
