@@ -60,7 +60,7 @@ public sealed class NdjsonItemReaderTests
         Assert.Equal(ItemLineKind.Error, longText.Kind);
         Assert.Contains("split it", longText.Error, StringComparison.Ordinal);
         string meta = new('m', CorpusItem.MaxMetadataLength);
-        Assert.Equal(ItemLineKind.Error, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"a","text":"x","metadata":{"k":"{{meta}}"}}"""), 1).Kind);
+        Assert.Equal(ItemLineKind.Error, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$$"""{"id":"a","text":"x","metadata":{"k":"{{{meta}}}"}}"""), 1).Kind);
         string group = new('g', CorpusItem.MaxGroupKeyLength + 1);
         Assert.Equal(ItemLineKind.Error, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"a","text":"x","groupKey":"{{group}}"}"""), 1).Kind);
         Assert.Equal(ItemLineKind.Item, NdjsonItemReader.ParseLine(Encoding.UTF8.GetBytes($$"""{"id":"a","text":"{{new string('a', CorpusItem.MaxTextLength)}}"}"""), 1).Kind);

@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using BatchEmbed.Connectors.Storage;
 
 namespace BatchEmbed.Connectors.Blobs;
 
@@ -20,13 +21,13 @@ public sealed class AzureBlobStore : IBlobStore
 
     private const int BlocksInFlight = 4;
     private readonly BlobContainerClient _container;
-    private readonly Lock _lock = new();
-    private Task? _created;
+    private readonly CreateOnce _created;
 
     public AzureBlobStore(BlobContainerClient container)
     {
         ArgumentNullException.ThrowIfNull(container);
         _container = container;
+        _created = new CreateOnce(() => container.CreateIfNotExistsAsync());
     }
 
     /// <summary>A container reached with a connection string (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
@@ -75,7 +76,7 @@ public sealed class AzureBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         BlobPath.Validate(prefix, allowEmpty: true);
-        await EnsureContainerAsync();
+        await _created.EnsureAsync();
         // The service lists names in ascending order, which for our paths (ASCII) is ordinal order.
         await foreach (BlobItem item in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix.Length == 0 ? null : prefix, cancellationToken))
         {
@@ -92,21 +93,8 @@ public sealed class AzureBlobStore : IBlobStore
     private async Task<BlockBlobClient> BlockAsync(string path)
     {
         BlobPath.Validate(path, allowEmpty: false);
-        await EnsureContainerAsync();
+        await _created.EnsureAsync();
         return _container.GetBlockBlobClient(path);
     }
 
-    /// <summary>Creates the container once; a failed attempt (the service unreachable) is tried again by the next call.</summary>
-    private Task EnsureContainerAsync()
-    {
-        lock (_lock)
-        {
-            if (_created is null || _created.IsFaulted || _created.IsCanceled)
-            {
-                _created = _container.CreateIfNotExistsAsync();
-            }
-
-            return _created;
-        }
-    }
 }

@@ -1,28 +1,51 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
 
 namespace BatchEmbed.Connectors.Vectors;
 
 /// <summary>
-/// The embedded vector index: per index a manifest, one immutable snapshot and delta files. Compaction writes a new
-/// snapshot beside the old one and then swaps the manifest by rename, so a crash at any point leaves either the old
-/// state or the new one. Search is exact cosine top-k with SIMD over the memory-mapped snapshot plus unmerged deltas.
+/// The built-in vector index: per index a manifest, one immutable snapshot and delta files, kept in a local directory
+/// or in a blob container (<see cref="IIndexFiles"/>). Compaction writes a new snapshot beside the old one and then
+/// swaps the manifest (by rename locally, ETag-conditional in Blob Storage), so a crash at any point leaves the old
+/// state or the new one, and of two compactions racing one wins. Search is exact cosine top-k with SIMD over the
+/// memory-mapped snapshot (a local copy, downloaded once per version from Blob Storage) plus unmerged deltas.
 /// </summary>
 public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 {
-    private readonly string _root;
+    private const int SearchAttempts = 4;
+    private readonly IIndexFiles _files;
     private readonly Dictionary<string, IndexState> _indexes = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _aliasLock = new(1, 1);
 
+    /// <summary>An index kept in a local directory.</summary>
     public EmbeddedVectorStore(string root)
+        : this(root, IIndexFiles.OrphanGrace)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        _root = Path.GetFullPath(root);
-        Directory.CreateDirectory(_root);
+    }
+
+    /// <summary>An index kept in a local directory, with the grace period of orphaned files (tests shorten it).</summary>
+    internal EmbeddedVectorStore(string root, TimeSpan orphanGrace)
+        : this(new LocalIndexFiles(Path.GetFullPath(root ?? throw new ArgumentNullException(nameof(root))), orphanGrace))
+    {
+    }
+
+    internal EmbeddedVectorStore(IIndexFiles files) => _files = files;
+
+    /// <summary>An index kept in a blob container, with snapshots and deltas cached in <paramref name="cacheDirectory"/>.</summary>
+    public static EmbeddedVectorStore InBlobContainer(BlobContainerClient container, string cacheDirectory) =>
+        InBlobContainer(container, cacheDirectory, null);
+
+    /// <summary>As <see cref="InBlobContainer(BlobContainerClient, string)"/>, with the grace period of orphaned files (tests shorten it).</summary>
+    internal static EmbeddedVectorStore InBlobContainer(BlobContainerClient container, string cacheDirectory, TimeSpan? orphanGrace)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentException.ThrowIfNullOrWhiteSpace(cacheDirectory);
+        return new(new BlobIndexFiles(container, cacheDirectory, orphanGrace));
     }
 
     /// <summary>Test hook: called at "snapshot-written" and "manifest-swapped" during compaction (throw to simulate a crash).</summary>
@@ -32,28 +55,27 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(tombstones);
+        if (upserts.Any(r => string.IsNullOrEmpty(r.Key)) || tombstones.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("Every vector needs a key.");
+        }
+
         IndexState state = State(await ResolveAsync(index, cancellationToken));
         await state.Writer.WaitAsync(cancellationToken);
         try
         {
-            IndexManifest m = IndexManifest.Load(state.ManifestPath);
-            int dims = m.Dimensions ?? (upserts.Count > 0 ? upserts[0].Vector.Length : 0);
-            foreach (VectorRecord r in upserts)
+            (IndexManifest m, string? version) = await _files.ReadManifestAsync(state.Name, cancellationToken);
+            int dims = Dimensions(state, m, upserts);
+            string name = $"delta-{m.NextDelta:D8}-{Suffix()}.bin";
+            VectorFiles.WriteDelta(Path.Combine(_files.LocalDirectory(state.Name), name), dims, upserts, tombstones);
+            await _files.PublishAsync(state.Name, name, cancellationToken);
+            while (!await _files.TryWriteManifestAsync(state.Name, m with { Dimensions = dims == 0 ? m.Dimensions : dims, Deltas = [.. m.Deltas, name], NextDelta = m.NextDelta + 1 }, version, cancellationToken))
             {
-                if (r.Vector.Length != dims || dims == 0)
-                {
-                    throw new ArgumentException($"Vector '{r.Key}' has {r.Vector.Length} dimensions; index '{state.Name}' has {dims}.");
-                }
-
-                if (string.IsNullOrEmpty(r.Key))
-                {
-                    throw new ArgumentException("Every vector needs a key.");
-                }
+                // Another process added a delta or compacted first: add ours to what it left.
+                (m, version) = await _files.ReadManifestAsync(state.Name, cancellationToken);
+                Dimensions(state, m, upserts);
             }
 
-            string name = $"delta-{m.NextDelta:D8}.bin";
-            VectorFiles.WriteDelta(Path.Combine(state.Directory, name), dims, upserts, tombstones);
-            (m with { Dimensions = dims == 0 ? m.Dimensions : dims, Deltas = [.. m.Deltas, name], NextDelta = m.NextDelta + 1 }).Save(state.ManifestPath);
             return name;
         }
         finally
@@ -68,32 +90,17 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         await state.Writer.WaitAsync(cancellationToken);
         try
         {
-            IndexManifest m = IndexManifest.Load(state.ManifestPath);
-            RemoveOrphans(state, m);
-            if (m.Deltas.Count == 0 || m.Dimensions is not { } dims)
+            for (int attempt = 1; ; attempt++)
             {
-                return new CompactionResult(m.Version, Stats(state, m).Vectors, 0);
+                try
+                {
+                    return await CompactOnceAsync(state, cancellationToken);
+                }
+                catch (FileNotFoundException) when (attempt < SearchAttempts)
+                {
+                    // another process compacted the files this one was merging: start again from its manifest
+                }
             }
-
-            Dictionary<string, float[]?> overlay = Overlay(state, m, dims);
-            string name = $"snapshot-{m.Version + 1:D6}.bin";
-            long count = WriteSnapshot(Path.Combine(state.Directory, name), dims, m.Snapshot is null ? null : Path.Combine(state.Directory, m.Snapshot), overlay);
-            FailPoint?.Invoke("snapshot-written");
-            var next = m with { Version = m.Version + 1, Snapshot = name, Deltas = [] };
-            state.Swap.EnterWriteLock();
-            try
-            {
-                next.Save(state.ManifestPath);
-                state.Reset();
-            }
-            finally
-            {
-                state.Swap.ExitWriteLock();
-            }
-
-            FailPoint?.Invoke("manifest-swapped");
-            RemoveOrphans(state, next);
-            return new CompactionResult(next.Version, count, m.Deltas.Count);
         }
         finally
         {
@@ -101,14 +108,57 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
+    private async Task<CompactionResult> CompactOnceAsync(IndexState state, CancellationToken ct)
+    {
+        (IndexManifest m, string? version) = await _files.ReadManifestAsync(state.Name, ct);
+        await _files.RemoveOrphansAsync(state.Name, m.Live, ct);
+        if (m.Deltas.Count == 0 || m.Dimensions is not { } dims)
+        {
+            return new CompactionResult(m.Version, (await StatsAsync(state, m, ct)).Vectors, 0);
+        }
+
+        string dir = _files.LocalDirectory(state.Name);
+        foreach (string file in m.Live)
+        {
+            await _files.FetchAsync(state.Name, file, ct);
+        }
+
+        string name = $"snapshot-{m.Version + 1:D6}-{Suffix()}.bin";
+        long count = WriteSnapshot(Path.Combine(dir, name), dims, m.Snapshot is null ? null : Path.Combine(dir, m.Snapshot), VectorFiles.Overlay(dir, m.Deltas, dims));
+        await _files.PublishAsync(state.Name, name, ct);
+        FailPoint?.Invoke("snapshot-written");
+        IndexManifest current = m, next;
+        while (true)
+        {
+            if (current.Snapshot != m.Snapshot || !current.Deltas.Take(m.Deltas.Count).SequenceEqual(m.Deltas, StringComparer.Ordinal))
+            {
+                await _files.DeleteAsync(state.Name, [name], ct); // another compaction won
+                return new CompactionResult(current.Version, (await StatsAsync(state, current, ct)).Vectors, 0);
+            }
+
+            // Deltas added since the read stay unmerged after the new snapshot.
+            next = current with { Version = m.Version + 1, Snapshot = name, Deltas = [.. current.Deltas.Skip(m.Deltas.Count)] };
+            if (await _files.TryWriteManifestAsync(state.Name, next, version, ct))
+            {
+                break;
+            }
+
+            (current, version) = await _files.ReadManifestAsync(state.Name, ct);
+        }
+
+        state.Reset();
+        FailPoint?.Invoke("manifest-swapped");
+        await _files.DeleteAsync(state.Name, m.Live.Except(next.Live), ct);
+        return new CompactionResult(next.Version, count, m.Deltas.Count);
+    }
+
     public async Task<IReadOnlyList<VectorHit>> SearchAsync(string index, ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         IndexState state = State(await ResolveAsync(index, cancellationToken));
-        state.Swap.EnterReadLock();
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            IndexManifest m = IndexManifest.Load(state.ManifestPath);
+            (IndexManifest m, _) = await _files.ReadManifestAsync(state.Name, cancellationToken);
             if (m.Dimensions is not { } dims)
             {
                 return [];
@@ -119,57 +169,30 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
                 throw new ArgumentException($"The query has {query.Length} dimensions; index '{state.Name}' has {dims}.", nameof(query));
             }
 
-            (SnapshotReader? snapshot, Dictionary<string, float[]?> overlay) = state.View(m, dims);
-            var top = new PriorityQueue<string, float>(k + 1);
-            ReadOnlySpan<float> q = query.Span;
-            if (snapshot is not null)
+            try
             {
-                string[] keys = snapshot.Keys;
-                for (int i = 0; i < snapshot.Count; i++)
-                {
-                    if (overlay.Count > 0 && overlay.ContainsKey(keys[i]))
-                    {
-                        continue; // replaced or deleted by a newer delta
-                    }
-
-                    Offer(top, k, keys[i], TensorPrimitives.CosineSimilarity(snapshot.Vector(i), q));
-                }
+                using IndexView view = await state.ViewAsync(_files, m, dims, cancellationToken);
+                return Scan(view, query.Span, k);
             }
-
-            foreach ((string key, float[]? v) in overlay)
+            catch (FileNotFoundException) when (attempt < SearchAttempts)
             {
-                if (v is not null)
-                {
-                    Offer(top, k, key, TensorPrimitives.CosineSimilarity(v, q));
-                }
+                // compacted away between reading the manifest and opening its files: read the new manifest
             }
-
-            var hits = new List<VectorHit>(top.Count);
-            while (top.TryDequeue(out string? key, out float score))
-            {
-                hits.Add(new VectorHit(key, score));
-            }
-
-            hits.Reverse();
-            return hits;
-        }
-        finally
-        {
-            state.Swap.ExitReadLock();
         }
     }
 
     public async Task<VectorIndexStats> GetStatsAsync(string index, CancellationToken cancellationToken)
     {
         IndexState state = State(await ResolveAsync(index, cancellationToken));
-        state.Swap.EnterReadLock();
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            return Stats(state, IndexManifest.Load(state.ManifestPath));
-        }
-        finally
-        {
-            state.Swap.ExitReadLock();
+            try
+            {
+                return await StatsAsync(state, (await _files.ReadManifestAsync(state.Name, cancellationToken)).Manifest, cancellationToken);
+            }
+            catch (FileNotFoundException) when (attempt < SearchAttempts)
+            {
+            }
         }
     }
 
@@ -180,11 +203,15 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         await _aliasLock.WaitAsync(cancellationToken);
         try
         {
-            Dictionary<string, string> aliases = LoadAliases();
-            aliases[aliasName] = physicalIndex;
-            string path = Path.Combine(_root, "aliases.json");
-            await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(aliases), cancellationToken);
-            File.Move(path + ".tmp", path, overwrite: true);
+            while (true)
+            {
+                (Dictionary<string, string> aliases, string? version) = await _files.ReadAliasesAsync(cancellationToken);
+                aliases[aliasName] = physicalIndex;
+                if (await _files.TryWriteAliasesAsync(aliases, version, cancellationToken))
+                {
+                    return;
+                }
+            }
         }
         finally
         {
@@ -192,10 +219,10 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    public Task<string> ResolveAsync(string name, CancellationToken cancellationToken)
+    public async Task<string> ResolveAsync(string name, CancellationToken cancellationToken)
     {
         ValidateName(name);
-        return Task.FromResult(LoadAliases().GetValueOrDefault(name, name));
+        return (await _files.ReadAliasesAsync(cancellationToken)).Aliases.GetValueOrDefault(name, name);
     }
 
     public void Dispose()
@@ -213,6 +240,57 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         _aliasLock.Dispose();
     }
 
+    private static List<VectorHit> Scan(IndexView view, ReadOnlySpan<float> q, int k)
+    {
+        var top = new PriorityQueue<string, float>(k + 1);
+        Dictionary<string, float[]?> overlay = view.Overlay;
+        if (view.Snapshot is { } snapshot)
+        {
+            string[] keys = snapshot.Keys;
+            for (int i = 0; i < snapshot.Count; i++)
+            {
+                if (overlay.Count > 0 && overlay.ContainsKey(keys[i]))
+                {
+                    continue; // replaced or deleted by a newer delta
+                }
+
+                Offer(top, k, keys[i], TensorPrimitives.CosineSimilarity(snapshot.Vector(i), q));
+            }
+        }
+
+        foreach ((string key, float[]? v) in overlay)
+        {
+            if (v is not null)
+            {
+                Offer(top, k, key, TensorPrimitives.CosineSimilarity(v, q));
+            }
+        }
+
+        var hits = new List<VectorHit>(top.Count);
+        while (top.TryDequeue(out string? key, out float score))
+        {
+            hits.Add(new VectorHit(key, score));
+        }
+
+        hits.Reverse();
+        return hits;
+    }
+
+    /// <summary>The index's dimensions after this write; throws if a vector disagrees with them.</summary>
+    private static int Dimensions(IndexState state, IndexManifest m, IReadOnlyList<VectorRecord> upserts)
+    {
+        int dims = m.Dimensions ?? (upserts.Count > 0 ? upserts[0].Vector.Length : 0);
+        foreach (VectorRecord r in upserts)
+        {
+            if (r.Vector.Length != dims || dims == 0)
+            {
+                throw new ArgumentException($"Vector '{r.Key}' has {r.Vector.Length} dimensions; index '{state.Name}' has {dims}.");
+            }
+        }
+
+        return dims;
+    }
+
     private static void Offer(PriorityQueue<string, float> top, int k, string key, float score)
     {
         if (top.Count < k)
@@ -225,34 +303,26 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         }
     }
 
-    private static VectorIndexStats Stats(IndexState state, IndexManifest m)
+    private async Task<VectorIndexStats> StatsAsync(IndexState state, IndexManifest m, CancellationToken ct)
     {
         if (m.Dimensions is not { } dims)
         {
             return new VectorIndexStats(state.Name, null, 0, m.Version, m.Deltas.Count);
         }
 
-        (SnapshotReader? snapshot, Dictionary<string, float[]?> overlay) = state.View(m, dims);
-        long count = snapshot?.Count ?? 0;
-        foreach ((string key, float[]? v) in overlay)
+        using IndexView view = await state.ViewAsync(_files, m, dims, ct);
+        long count = view.Snapshot?.Count ?? 0;
+        foreach ((string key, float[]? v) in view.Overlay)
         {
-            bool inSnapshot = snapshot?.KeySet.Contains(key) == true;
+            bool inSnapshot = view.Snapshot?.KeySet.Contains(key) == true;
             count += (inSnapshot, v is null) switch { (true, true) => -1, (false, false) => 1, _ => 0 };
         }
 
         return new VectorIndexStats(state.Name, dims, count, m.Version, m.Deltas.Count);
     }
 
-    internal static Dictionary<string, float[]?> Overlay(IndexState state, IndexManifest m, int dims)
-    {
-        var overlay = new Dictionary<string, float[]?>(StringComparer.Ordinal);
-        foreach (string delta in m.Deltas)
-        {
-            VectorFiles.ReadDelta(Path.Combine(state.Directory, delta), dims, overlay);
-        }
-
-        return overlay;
-    }
+    /// <summary>Makes a published file's name unique, so writers in two processes never write the same blob.</summary>
+    private static string Suffix() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
     private static long WriteSnapshot(string path, int dims, string? previous, Dictionary<string, float[]?> overlay)
     {
@@ -306,29 +376,6 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         return keys.Count;
     }
 
-    private static void RemoveOrphans(IndexState state, IndexManifest m)
-    {
-        var live = new HashSet<string>(m.Deltas, StringComparer.Ordinal) { "manifest.json" };
-        if (m.Snapshot is not null)
-        {
-            live.Add(m.Snapshot);
-        }
-
-        foreach (string file in Directory.EnumerateFiles(state.Directory))
-        {
-            if (!live.Contains(Path.GetFileName(file)))
-            {
-                File.Delete(file); // files of an interrupted write or compaction, or merged away: not in the manifest
-            }
-        }
-    }
-
-    private Dictionary<string, string> LoadAliases()
-    {
-        string path = Path.Combine(_root, "aliases.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [] : [];
-    }
-
     private IndexState State(string index)
     {
         ValidateName(index);
@@ -336,7 +383,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         {
             if (!_indexes.TryGetValue(index, out IndexState? s))
             {
-                _indexes[index] = s = new IndexState(index, Path.Combine(_root, index));
+                _indexes[index] = s = new IndexState(index);
             }
 
             return s;
@@ -353,71 +400,4 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
-
-    /// <summary>Per index: the write gate, the swap lock, and the cached snapshot reader and delta overlay.</summary>
-    internal sealed class IndexState : IDisposable
-    {
-        private SnapshotReader? _reader;
-        private string? _readerFile;
-        private Dictionary<string, float[]?>? _overlay;
-        private string? _overlayKey;
-
-        public IndexState(string name, string directory)
-        {
-            Name = name;
-            Directory = directory;
-            System.IO.Directory.CreateDirectory(directory);
-        }
-
-        public string Name { get; }
-
-        public string Directory { get; }
-
-        public string ManifestPath => Path.Combine(Directory, "manifest.json");
-
-        public SemaphoreSlim Writer { get; } = new(1, 1);
-
-        public ReaderWriterLockSlim Swap { get; } = new(LockRecursionPolicy.SupportsRecursion);
-
-        public (SnapshotReader? Snapshot, Dictionary<string, float[]?> Overlay) View(IndexManifest m, int dims)
-        {
-            lock (this)
-            {
-                if (_readerFile != m.Snapshot)
-                {
-                    _reader?.Dispose();
-                    _reader = m.Snapshot is null ? null : new SnapshotReader(Path.Combine(Directory, m.Snapshot));
-                    _readerFile = m.Snapshot;
-                }
-
-                string key = string.Join('|', m.Deltas);
-                if (_overlay is null || _overlayKey != key)
-                {
-                    _overlay = EmbeddedVectorStore.Overlay(this, m, dims);
-                    _overlayKey = key;
-                }
-
-                return (_reader, _overlay);
-            }
-        }
-
-        public void Reset()
-        {
-            lock (this)
-            {
-                _reader?.Dispose();
-                _reader = null;
-                _readerFile = null;
-                _overlay = null;
-                _overlayKey = null;
-            }
-        }
-
-        public void Dispose()
-        {
-            Reset();
-            Writer.Dispose();
-            Swap.Dispose();
-        }
-    }
 }

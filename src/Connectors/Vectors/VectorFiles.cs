@@ -41,12 +41,25 @@ internal static class VectorFiles
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>The deltas of <paramref name="directory"/>, applied in order: the newest record of each key wins.</summary>
+    public static Dictionary<string, float[]?> Overlay(string directory, IEnumerable<string> deltas, int dims)
+    {
+        var overlay = new Dictionary<string, float[]?>(StringComparer.Ordinal);
+        foreach (string delta in deltas)
+        {
+            ReadDelta(Path.Combine(directory, delta), dims, overlay);
+        }
+
+        return overlay;
+    }
+
     /// <summary>Applies a delta's records, in order, to an overlay (null value = tombstone).</summary>
     public static void ReadDelta(string path, int dims, Dictionary<string, float[]?> overlay)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var r = new BinaryReader(fs, Encoding.UTF8);
-        if (!r.ReadBytes(4).AsSpan().SequenceEqual("BEVD"u8) || r.ReadInt32() != dims)
+        // A delta of tombstones only, written before the index had vectors, has no dimensions.
+        if (!r.ReadBytes(4).AsSpan().SequenceEqual("BEVD"u8) || r.ReadInt32() is var d && d != dims && d != 0)
         {
             throw new InvalidDataException($"{path} is not a delta of this index.");
         }

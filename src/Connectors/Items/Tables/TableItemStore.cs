@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
+using BatchEmbed.Connectors.Storage;
 using BatchEmbed.Domain.Fingerprints;
 using BatchEmbed.Domain.Items;
 using BatchEmbed.Domain.Planning;
@@ -21,13 +22,13 @@ public sealed class TableItemStore : IItemStore
     private readonly TableClient _table;
     private readonly TableItemReader _reader;
     private readonly TableItemWriter _writer;
-    private readonly Lock _lock = new();
-    private Task? _created;
+    private readonly CreateOnce _created;
 
     public TableItemStore(TableClient table)
     {
         ArgumentNullException.ThrowIfNull(table);
         _table = table;
+        _created = new CreateOnce(() => table.CreateIfNotExistsAsync());
         _reader = new TableItemReader(table);
         _writer = new TableItemWriter(table, _reader);
     }
@@ -44,7 +45,7 @@ public sealed class TableItemStore : IItemStore
     {
         CollectionName.Validate(collection);
         ArgumentNullException.ThrowIfNull(items);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         var total = new long[3];
         var chunk = new Dictionary<string, CorpusItem>(StringComparer.Ordinal);
         bool registered = false;
@@ -115,7 +116,7 @@ public sealed class TableItemStore : IItemStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         TableLayout.ValidateFingerprint(fingerprint);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         var ids = new List<string>(pageSize);
         await foreach (string key in _reader.NeedingKeysAsync(collection, fingerprint, afterId is null ? string.Empty : OrderedKey.Encode(afterId), cancellationToken))
         {
@@ -138,7 +139,7 @@ public sealed class TableItemStore : IItemStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         TableLayout.ValidateFingerprint(fingerprint);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         var pages = new List<ItemRange>();
         string? after = null, last = null;
         int count = 0;
@@ -169,14 +170,14 @@ public sealed class TableItemStore : IItemStore
     public async Task<IReadOnlySet<string>> ClaimedByAsync(string collection, IReadOnlyCollection<string> ids, string batchId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         Dictionary<string, ItemRow> rows = await _reader.ReadAsync(collection, ids, cancellationToken);
         return rows.Values.Where(r => r.Status == ItemStatus.Pending && r.BatchId == batchId).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<string>> CollectionsAsync(CancellationToken cancellationToken)
     {
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         var names = new List<string>();
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableLayout.CollectionsPartition}");
         await foreach (TableEntity e in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
@@ -220,7 +221,7 @@ public sealed class TableItemStore : IItemStore
     public async Task<IReadOnlyDictionary<string, int>> PreviousChunksAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         Dictionary<string, ItemRow> rows = await _reader.ReadAsync(collection, ids, cancellationToken);
         return rows.Values
             .Where(r => r.BatchId == batchId && r.Status == ItemStatus.Pending && r.Fingerprint == fingerprint && r.Chunks > 0)
@@ -231,7 +232,7 @@ public sealed class TableItemStore : IItemStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         CollectionName.Validate(collection);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         long now = Now();
         long[] t = await _writer.ApplyAsync(collection, [.. ids.Distinct(StringComparer.Ordinal)], (_, r) =>
         {
@@ -249,7 +250,7 @@ public sealed class TableItemStore : IItemStore
     public async Task<int> ResetStatusesAsync(string collection, CancellationToken cancellationToken)
     {
         CollectionName.Validate(collection);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         long now = Now();
         string filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {collection} and RowKey ge {TableLayout.Item(string.Empty)} and RowKey lt {TableLayout.PrefixEnd(TableLayout.Item(string.Empty))} and (S ne 0 or B ne {string.Empty})");
@@ -275,7 +276,7 @@ public sealed class TableItemStore : IItemStore
 
     public async Task<IReadOnlyDictionary<ItemStatus, long>> CountByStatusAsync(string collection, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         var counts = Enum.GetValues<ItemStatus>().ToDictionary(s => s, _ => 0L);
         string prefix = TableLayout.CountShard(0)[..2];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection} and RowKey ge {prefix} and RowKey lt {TableLayout.PrefixEnd(prefix)}");
@@ -293,7 +294,7 @@ public sealed class TableItemStore : IItemStore
 
     public async Task<StoredItem?> GetAsync(string collection, string id, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         return (await _reader.GetAsync(collection, TableLayout.Item(OrderedKey.Encode(id)), cancellationToken))?.ToStoredItem(collection);
     }
 
@@ -305,23 +306,10 @@ public sealed class TableItemStore : IItemStore
     {
         ArgumentNullException.ThrowIfNull(ids);
         CollectionName.Validate(collection);
-        await EnsureTableAsync();
+        await _created.EnsureAsync();
         return (int)(await _writer.ApplyAsync(collection, [.. ids.Distinct(StringComparer.Ordinal)], transform, 1, ct))[0];
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    /// <summary>Creates the table once; a failed attempt (the service unreachable) is tried again by the next call.</summary>
-    private Task EnsureTableAsync()
-    {
-        lock (_lock)
-        {
-            if (_created is null || _created.IsFaulted || _created.IsCanceled)
-            {
-                _created = _table.CreateIfNotExistsAsync();
-            }
-
-            return _created;
-        }
-    }
 }
