@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BatchEmbed.Functions;
 
 /// <summary>
-/// What the Functions app registers: the settings (app settings <c>Pipeline__*</c>, <c>OpenAI__*</c>, as the
-/// standalone host reads them), the workflows' services, and JSON as the API writes it for HTTP results and for the
+/// What the Functions app registers: the settings (app settings <c>Pipeline__*</c>, <c>OpenAI__*</c>, <c>Storage__*</c>,
+/// as the standalone host reads them, except that storage defaults to azure on the app's <c>AzureWebJobsStorage</c>), the workflows' services, and JSON as the API writes it for HTTP results and for the
 /// Durable payloads (the worker's serializer is what the Durable extension converts inputs and outputs with).
 /// </summary>
 public static class FunctionsServices
@@ -27,11 +27,12 @@ public static class FunctionsServices
                 "(start it on its own with `dotnet run --project src/OpenAIEmulator` and point OpenAI__Endpoint at it to use it here).");
         }
 
+        StorageOptions storage = SettingsBinding.Bind<StorageOptions>(config, StorageOptions.Section).UseWebJobsStorage(config).Validate();
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(ApiJson.Options));
-        services.AddPipeline(pipeline, provider, new Uri(provider.Endpoint!.TrimEnd('/') + "/"), provider.ApiKey!);
+        services.AddPipeline(pipeline, storage, provider, new Uri(provider.Endpoint!.TrimEnd('/') + "/"), provider.ApiKey!);
         return services;
     }
 }

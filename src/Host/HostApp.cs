@@ -67,6 +67,7 @@ public sealed class HostApp : IAsyncDisposable
         PipelineOptions pipeline = SettingsBinding.Bind<PipelineOptions>(config, PipelineOptions.Section).Validate();
         pipeline.DataDirectory = Path.GetFullPath(pipeline.DataDirectory, root);
         ProviderOptions provider = SettingsBinding.Bind<ProviderOptions>(config, ProviderOptions.Section).Validate();
+        StorageOptions storage = SettingsBinding.Bind<StorageOptions>(config, StorageOptions.Section).Validate();
         HostingOptions hosting = SettingsBinding.Bind<HostingOptions>(config, HostingOptions.Section);
         hosting.RoutePrefix = config[$"{HostConfiguration.HostJsonPrefix}:extensions:http:routePrefix"] ?? hosting.RoutePrefix;
         hosting.Validate();
@@ -77,7 +78,7 @@ public sealed class HostApp : IAsyncDisposable
         var started = new Stack<IAsyncDisposable>();
         try
         {
-            return await StartAsync(builder, new Settings(pipeline, provider, hosting, timer, durable, backendOptions, keys), started);
+            return await StartAsync(builder, new Settings(pipeline, storage, provider, hosting, timer, durable, backendOptions, keys), started);
         }
         catch
         {
@@ -92,7 +93,7 @@ public sealed class HostApp : IAsyncDisposable
 
     private static async Task<HostApp> StartAsync(WebApplicationBuilder builder, Settings settings, Stack<IAsyncDisposable> started)
     {
-        (PipelineOptions pipeline, ProviderOptions provider, HostingOptions hosting, PollPendingOptions timer, DurableOptions durable, BackendOptions backendOptions, HostKeys keys) = settings;
+        (PipelineOptions pipeline, StorageOptions storage, ProviderOptions provider, HostingOptions hosting, PollPendingOptions timer, DurableOptions durable, BackendOptions backendOptions, HostKeys keys) = settings;
         EmbeddedBackend? backend = null;
         string backendAddress;
         if (string.IsNullOrWhiteSpace(backendOptions.BackendAddress))
@@ -138,7 +139,7 @@ public sealed class HostApp : IAsyncDisposable
         builder.Services.AddSingleton(hosting);
         builder.Services.AddSingleton(timer);
         builder.Services.AddSingleton(keys);
-        builder.Services.AddPipeline(pipeline, provider, endpoint, apiKey).AddDurableClientServices();
+        builder.Services.AddPipeline(pipeline, storage, provider, endpoint, apiKey).AddDurableClientServices();
         builder.Services.AddSingleton<PollPendingTimer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollPendingTimer>());
         var converter = new JsonDataConverter(ApiJson.Options);
@@ -182,6 +183,7 @@ public sealed class HostApp : IAsyncDisposable
             Log.Anonymous(logger);
         }
 
+        Log.Storage(logger, storage.EffectiveProvider, storage.Describe(pipeline.DataDirectory));
         Log.Backend(logger, backend is null ? "at" : "in this process at", backendAddress);
         started.Push(app);
         await app.StartAsync();
@@ -215,7 +217,7 @@ public sealed class HostApp : IAsyncDisposable
             .AddEndpointFilter(new KeyFilter([keys.AdminKey, keys.DurableKey], hosting.AllowAnonymous));
     }
 
-    private sealed record Settings(PipelineOptions Pipeline, ProviderOptions Provider, HostingOptions Hosting, PollPendingOptions Timer,
+    private sealed record Settings(PipelineOptions Pipeline, StorageOptions Storage, ProviderOptions Provider, HostingOptions Hosting, PollPendingOptions Timer,
         DurableOptions Durable, BackendOptions Backend, HostKeys Keys);
 
     /// <summary>Stops the app (worker, timer, API) first, then the backend it used, then the emulator.</summary>

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Information, "Durable backend {Where} {Address}")]
     public static partial void Backend(ILogger logger, string where, string address);
 
+    [LoggerMessage(1006, LogLevel.Information, "Storage: {Provider} ({Where})")]
+    public static partial void Storage(ILogger logger, string provider, string where);
+
     [LoggerMessage(1010, LogLevel.Debug, "PollPending: schedule {Schedule}, mode {Mode}; next at {Next:u}")]
     public static partial void TimerScheduled(ILogger logger, string schedule, string mode, DateTime? next);
 

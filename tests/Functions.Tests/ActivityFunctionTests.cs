@@ -23,6 +23,7 @@ public sealed class ActivityFunctionTests
             ["Pipeline:DataDirectory"] = Directory.CreateTempSubdirectory("functions-activities-").FullName,
             ["OpenAI:Endpoint"] = "http://127.0.0.1:9/v1/",
             ["OpenAI:ApiKey"] = "test-key",
+            ["Storage:Provider"] = "embedded", // the app defaults to azure on AzureWebJobsStorage (FunctionsStorageTests)
         }).Build();
         await using ServiceProvider app = new ServiceCollection().AddLogging(l => l.ClearProviders()).AddBatchEmbed(config).BuildServiceProvider();
         Assert.Null(app.GetService<DurableTaskClient>());

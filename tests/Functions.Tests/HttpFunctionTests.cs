@@ -27,6 +27,7 @@ public sealed class HttpFunctionTests : IAsyncLifetime
             ["Pipeline:DataDirectory"] = Directory.CreateTempSubdirectory("functions-http-").FullName,
             ["OpenAI:Endpoint"] = "http://127.0.0.1:9/v1/", // never called on these paths
             ["OpenAI:ApiKey"] = "test-key",
+            ["Storage:Provider"] = "embedded", // the app defaults to azure on AzureWebJobsStorage (FunctionsStorageTests)
         }).Build();
         var services = new ServiceCollection().AddLogging(l => l.ClearProviders()).AddBatchEmbed(config);
         services.AddDurableTaskClient(b => b.UseGrpc("http://127.0.0.1:9")); // stands in for the [DurableClient] binding; never called here

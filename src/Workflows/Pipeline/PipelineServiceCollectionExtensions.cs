@@ -1,24 +1,20 @@
 using BatchEmbed.Connectors.Batches;
-using BatchEmbed.Connectors.Blobs;
-using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.OpenAI;
-using BatchEmbed.Connectors.Vectors;
 using BatchEmbed.Workflows.Settings;
 
 namespace BatchEmbed.Workflows.Pipeline;
 
 /// <summary>
-/// What both hosts register for the workflows: the embedded stores and the batch provider as singletons behind their
-/// ports, and the services the activities and HTTP handlers use. The ones that need a <c>DurableTaskClient</c>
+/// What both hosts register for the workflows: the stores (<see cref="StoreServiceCollectionExtensions"/>) and the
+/// batch provider as singletons behind their ports, and the services the activities and HTTP handlers use. The ones that need a <c>DurableTaskClient</c>
 /// (<see cref="ClientServices"/>) are registered by a host that has one in its container (the standalone host); the
 /// Functions app gets its client per invocation from the <c>[DurableClient]</c> binding (<see cref="ClientBoundServices"/>).
 /// </summary>
 public static class PipelineServiceCollectionExtensions
 {
-    public static IServiceCollection AddPipeline(this IServiceCollection services, PipelineOptions pipeline, ProviderOptions provider, Uri endpoint, string apiKey)
+    public static IServiceCollection AddPipeline(this IServiceCollection services, PipelineOptions pipeline, StorageOptions storage, ProviderOptions provider, Uri endpoint, string apiKey)
     {
-        string data = Path.GetFullPath(pipeline.DataDirectory);
-        Directory.CreateDirectory(data);
+        ArgumentNullException.ThrowIfNull(pipeline);
         var providerOptions = new OpenAIProviderOptions
         {
             Profile = provider.EffectiveProfile,
@@ -30,9 +26,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton(pipeline);
         services.AddSingleton(new EmbeddingConfig(pipeline, batchProvider.Profile));
         services.AddSingleton<IBatchProvider>(batchProvider);
-        services.AddSingleton<IItemStore>(_ => new SqliteItemStore($"Data Source={Path.Combine(data, "items.db")}"));
-        services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(Path.Combine(data, "blobs")));
-        services.AddSingleton<IVectorStore>(_ => new EmbeddedVectorStore(Path.Combine(data, "vectors")));
+        services.AddStores(storage, pipeline.DataDirectory);
         services.AddSingleton<SyncRateLimiter>();
         services.AddSingleton<SyncEmbedder>();
         services.AddSingleton<ResultFiles>();

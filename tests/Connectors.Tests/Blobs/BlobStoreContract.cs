@@ -4,6 +4,7 @@ using BatchEmbed.Connectors.Blobs;
 using BatchEmbed.Domain.Fingerprints;
 using BatchEmbed.Domain.Items;
 using BatchEmbed.Domain.Planning;
+using BatchEmbed.Tests.Servers;
 
 namespace BatchEmbed.Connectors.Tests.Blobs;
 

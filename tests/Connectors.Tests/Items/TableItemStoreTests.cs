@@ -1,5 +1,6 @@
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.Items.Tables;
+using BatchEmbed.Tests.Servers;
 
 namespace BatchEmbed.Connectors.Tests.Items;
 

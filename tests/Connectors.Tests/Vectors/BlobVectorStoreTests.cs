@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Tests.Servers;
 
 namespace BatchEmbed.Connectors.Tests.Vectors;
 

@@ -70,6 +70,21 @@ public sealed class HostSettingsTests
         ex = await Assert.ThrowsAsync<InvalidOperationException>(() => HostApp.StartAsync([], root, new Dictionary<string, string?>
         {
             ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
+            ["Storage:Provider"] = "azure",
+        }));
+        Assert.Contains("Storage__ConnectionString", ex.Message, StringComparison.Ordinal);
+
+        ex = await Assert.ThrowsAsync<InvalidOperationException>(() => HostApp.StartAsync([], root, new Dictionary<string, string?>
+        {
+            ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
+            ["Storage:Provider"] = "azure",
+            ["Storage:AccountName"] = "Not An Account",
+        }));
+        Assert.Contains("Storage__AccountName", ex.Message, StringComparison.Ordinal);
+
+        ex = await Assert.ThrowsAsync<InvalidOperationException>(() => HostApp.StartAsync([], root, new Dictionary<string, string?>
+        {
+            ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
             ["Durable:BackendAddress"] = "127.0.0.1:4001",
         }));
         Assert.Contains("Durable__BackendAddress", ex.Message, StringComparison.Ordinal);

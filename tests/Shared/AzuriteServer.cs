@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace BatchEmbed.Connectors.Tests;
+namespace BatchEmbed.Tests.Servers;
 
 /// <summary>
 /// Azurite (npm 3.37.0, installed by the README's test command into tools/azurite) on free loopback ports and a temp
-/// directory, for the Azure adapters' contract tests. It ignores SIGTERM, so it is killed.
+/// directory, for the Azure adapters' contract tests and the pipeline on Azure storage. It ignores SIGTERM, so it is killed.
+/// Linked into each test project that needs it (tests/Shared).
 /// </summary>
 public sealed class AzuriteServer : IAsyncLifetime
 {
