@@ -5,21 +5,22 @@ namespace BatchEmbed.Functions.Tests;
 /// <summary>The Functions app's build output (src/Functions/bin/{configuration}/{tfm}/), where the Worker SDK writes its metadata.</summary>
 internal static class FunctionsBuild
 {
-    public static string Output { get; } = Find();
+    /// <summary>The repository root (where BatchEmbed.slnx is).</summary>
+    public static string Root { get; } = FindRoot();
+
+    public static string Output { get; } = Path.Combine(Root, "src", "Functions", "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name);
 
     public static JsonArray Metadata() => JsonNode.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")))!.AsArray();
 
     public static JsonObject Extensions() => JsonNode.Parse(File.ReadAllText(Path.Combine(Output, "extensions.json")))!.AsObject();
 
-    private static string Find()
+    private static string FindRoot()
     {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string tfm = here.Name, configuration = here.Parent!.Name;
-        for (DirectoryInfo? dir = here; dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "BatchEmbed.slnx")))
             {
-                return Path.Combine(dir.FullName, "src", "Functions", "bin", configuration, tfm);
+                return dir.FullName;
             }
         }
 
