@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in one invocation and prints each result as a JSON line (recorded in bench/RESULTS.md).
-#   bench/run.sh [tokenizer|planner|reader|sidecar|emulator|pipeline|all]
+#   bench/run.sh [tokenizer|planner|reader|sidecar|emulator|pipeline|storage|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -33,5 +33,11 @@ fi
 if [[ $what == all || $what == pipeline ]]; then
   bench pipeline 1000000 256 base64
   bench pipeline 1000000 256 float
+fi
+if [[ $what == all || $what == storage ]]; then
+  (cd tools/azurite && npm ci --no-audit --no-fund --silent --loglevel=error)
+  # the pipeline with Storage__Provider=azure on Azurite beside the embedded run (Azurite holds 100,000 items well)
+  bench pipeline-storage 100000 256
+  bench table-scaling
 fi
 exit 0

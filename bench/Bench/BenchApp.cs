@@ -12,7 +12,7 @@ internal static class BenchApp
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | sidecar FANOUT ORCHESTRATIONS ENTITYOPS AZURE-FANOUT AZURE-ORCHESTRATIONS | sidecar-server inmemory|azurestorage PORT [CONNECTION] | emulator LINES | pipeline LINES DIMS float|base64");
+            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | sidecar FANOUT ORCHESTRATIONS ENTITYOPS AZURE-FANOUT AZURE-ORCHESTRATIONS | sidecar-server inmemory|azurestorage PORT [CONNECTION] | emulator LINES | pipeline LINES DIMS float|base64 [embedded|azure] | pipeline-storage LINES DIMS | table-scaling");
             return 2;
         }
 
@@ -40,7 +40,13 @@ internal static class BenchApp
                 await EmulatorBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
                 return 0;
             case "pipeline":
-                await PipelineBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
+                await PipelineBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3], args.Length > 4 ? args[4] : "embedded");
+                return 0;
+            case "pipeline-storage":
+                await PipelineBench.CompareStorageAsync(Int(args[1]), Int(args[2]));
+                return 0;
+            case "table-scaling":
+                await TableProbe.RunAsync();
                 return 0;
             case "reader":
                 await ReaderBench.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
@@ -58,6 +64,7 @@ internal static class BenchApp
         {
             string s => $"\"{s}\"",
             bool b => b ? "true" : "false",
+            IReadOnlyDictionary<string, double> d => "{" + string.Join(",", d.Select(kv => $"\"{kv.Key}\":{kv.Value.ToString(CultureInfo.InvariantCulture)}")) + "}",
             _ => Convert.ToString(f.Value, CultureInfo.InvariantCulture),
         }))) + "}";
 }

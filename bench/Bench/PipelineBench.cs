@@ -19,11 +19,32 @@ namespace BatchEmbed.Bench;
 /// The pipeline at scale, through the real host and its HTTP API: N receipt lines imported, submitted (find, chunk,
 /// serialize, upload, create), then, once the emulator (a separate process, so its memory is not ours) has finished
 /// them, ingested (download, parse, deltas, item updates) and compacted; then exact search latency over the index.
+/// <c>azure</c> runs it with <c>Storage__Provider=azure</c> on Azurite (its own process, started here): items in Table
+/// Storage, files and the index in Blob Storage. Each phase also reports where its time went: the seconds its
+/// activities took, by name (they overlap in a fan-out, so they can add up to more than the phase).
 /// </summary>
 internal static class PipelineBench
 {
-    public static async Task RunAsync(int lines, int dims, string format)
+    /// <summary>The phase times of one run, for <see cref="CompareStorageAsync"/>.</summary>
+    public sealed record Times(double Import, double Submit, double Ingest, double SearchP50Ms);
+
+    /// <summary><c>pipeline-storage LINES DIMS</c>: the embedded run and the azure run back to back, then their ratios.</summary>
+    public static async Task CompareStorageAsync(int lines, int dims)
     {
+        Times embedded = await RunAsync(lines, dims, "base64", "embedded");
+        Times azure = await RunAsync(lines, dims, "base64", "azure");
+        Console.WriteLine(BenchApp.Json(("bench", "pipeline-storage-ratio"), ("lines", lines), ("note", "azure (Azurite) seconds / embedded seconds"),
+            ("import", Math.Round(azure.Import / embedded.Import, 1)), ("submit", Math.Round(azure.Submit / embedded.Submit, 1)),
+            ("ingest", Math.Round(azure.Ingest / embedded.Ingest, 1)), ("searchP50", Math.Round(azure.SearchP50Ms / embedded.SearchP50Ms, 1))));
+    }
+
+    public static async Task<Times> RunAsync(int lines, int dims, string format, string storage)
+    {
+        if (storage is not ("embedded" or "azure"))
+        {
+            throw new ArgumentException($"storage must be embedded or azure, not '{storage}'");
+        }
+
         string dir = Directory.CreateTempSubdirectory("bench-pipeline-").FullName;
         string corpus = Path.Combine(dir, "lines.ndjson");
         WriteCorpus(corpus, lines);
@@ -33,9 +54,12 @@ internal static class PipelineBench
         var endpoint = new Uri($"http://127.0.0.1:{emulatorPort}/v1/");
         var provider = new OpenAIBatchProvider(new OpenAIProviderOptions { Profile = "emulator", Endpoint = endpoint, ApiKey = "bench" });
         await WaitForEmulator(provider);
+        using AzuriteProcess? azurite = storage == "azure"
+            ? await AzuriteProcess.StartAsync(Path.Combine(dir, "azurite"), inMemory: Environment.GetEnvironmentVariable("BENCH_AZURITE_DISK") != "1") ?? throw new InvalidOperationException("Azurite is not installed: npm ci in tools/azurite")
+            : null;
         try
         {
-            await using HostApp host = await HostApp.StartAsync([], dir, new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>
             {
                 ["Pipeline:DataDirectory"] = Path.Combine(dir, "data"),
                 ["Pipeline:Dimensions"] = dims.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -48,7 +72,16 @@ internal static class PipelineBench
                 ["Host:MaxRequestBodyBytes"] = (4L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["PollPending:Enabled"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
-            });
+            };
+            if (azurite is not null)
+            {
+                settings["Storage:Provider"] = "azure";
+                settings["Storage:ConnectionString"] = azurite.ConnectionString;
+                settings["Storage:CacheDirectory"] = Path.Combine(dir, "vector-cache");
+            }
+
+            await using HostApp host = await HostApp.StartAsync([], dir, settings);
+            var client = host.Services.GetRequiredService<DurableTaskClient>();
             using var http = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromHours(1) };
             http.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
 
@@ -67,9 +100,10 @@ internal static class PipelineBench
             double submitSeconds = sw.Elapsed.TotalSeconds;
             Process.GetCurrentProcess().Refresh();
             long peak = Process.GetCurrentProcess().PeakWorkingSet64;
-            Console.WriteLine(BenchApp.Json(("bench", "pipeline-submit"), ("lines", lines), ("importSeconds", Math.Round(import, 2)), ("importItemsPerSec", Math.Round(lines / import)),
+            Console.WriteLine(BenchApp.Json(("bench", "pipeline-submit"), ("storage", storage), ("lines", lines), ("importSeconds", Math.Round(import, 2)), ("importItemsPerSec", Math.Round(lines / import)),
                 ("submitSeconds", Math.Round(submitSeconds, 2)), ("submitItemsPerSec", Math.Round(lines / submitSeconds)), ("batches", (int)submit["batches"]!),
-                ("requests", (long)submit["requests"]!), ("peakWorkingSetMB", peak >> 20), ("peakAfterImportMB", peakBefore >> 20)));
+                ("requests", (long)submit["requests"]!), ("peakWorkingSetMB", peak >> 20), ("peakAfterImportMB", peakBefore >> 20),
+                ("activitySeconds", ActivitySeconds(await client.GetOrchestrationHistoryAsync("submit-lines")))));
 
             sw.Restart();
             while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
@@ -81,11 +115,11 @@ internal static class PipelineBench
             sw.Restart();
             JsonObject ingest = await RunAsync(http, "api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
             double ingestSeconds = sw.Elapsed.TotalSeconds;
-            var client = host.Services.GetRequiredService<DurableTaskClient>();
-            double compactionInIngest = CompactionSeconds(await client.GetOrchestrationHistoryAsync("ingest-lines"));
+            Dictionary<string, double> ingestActivities = ActivitySeconds(await client.GetOrchestrationHistoryAsync("ingest-lines"));
             long vectors = (long)ingest["totals"]!["vectors"]!;
-            Console.WriteLine(BenchApp.Json(("bench", "pipeline-ingest"), ("format", format), ("dims", dims), ("vectors", vectors), ("emulatorSeconds", Math.Round(emulatorSeconds, 1)),
-                ("ingestSeconds", Math.Round(ingestSeconds, 2)), ("vectorsPerSec", Math.Round(vectors / ingestSeconds)), ("compactionInLastGenerationSeconds", Math.Round(compactionInIngest, 2))));
+            Console.WriteLine(BenchApp.Json(("bench", "pipeline-ingest"), ("storage", storage), ("format", format), ("dims", dims), ("vectors", vectors), ("emulatorSeconds", Math.Round(emulatorSeconds, 1)),
+                ("ingestSeconds", Math.Round(ingestSeconds, 2)), ("vectorsPerSec", Math.Round(vectors / ingestSeconds)),
+                ("compactionInLastGenerationSeconds", ingestActivities.GetValueOrDefault("CompactDeltas")), ("activitySecondsInLastGeneration", ingestActivities)));
 
             var store = host.Services.GetRequiredService<IVectorStore>();
             JsonObject stats = JsonNode.Parse(await http.GetStringAsync("api/collections/lines/stats"))!.AsObject();
@@ -104,8 +138,8 @@ internal static class PipelineBench
                 }
             }
 
-            latencies = latencies.Skip(10).Order().ToList(); // the first queries fault the mapping in
-            Console.WriteLine(BenchApp.Json(("bench", "pipeline-search"), ("vectors", (long)stats["index"]!["vectors"]!), ("dims", dims), ("k", 10),
+            latencies = latencies.Skip(10).Order().ToList(); // the first queries fault the mapping in (and, on azure, download the snapshot)
+            Console.WriteLine(BenchApp.Json(("bench", "pipeline-search"), ("storage", storage), ("vectors", (long)stats["index"]!["vectors"]!), ("dims", dims), ("k", 10),
                 ("p50ms", Math.Round(latencies[latencies.Count / 2], 1)), ("p95ms", Math.Round(latencies[(int)(latencies.Count * 0.95)], 1))));
 
             // Compaction on its own: the same number of vectors as deltas of 2,000 (what StoreResults writes), merged at once.
@@ -124,7 +158,8 @@ internal static class PipelineBench
 
             var cw = Stopwatch.StartNew();
             CompactionResult compacted = await store.CompactAsync(compactIndex, CancellationToken.None);
-            Console.WriteLine(BenchApp.Json(("bench", "pipeline-compaction"), ("vectors", compacted.Vectors), ("dims", dims), ("deltasMerged", compacted.DeltasMerged), ("seconds", Math.Round(cw.Elapsed.TotalSeconds, 2))));
+            Console.WriteLine(BenchApp.Json(("bench", "pipeline-compaction"), ("storage", storage), ("vectors", compacted.Vectors), ("dims", dims), ("deltasMerged", compacted.DeltasMerged), ("seconds", Math.Round(cw.Elapsed.TotalSeconds, 2))));
+            return new Times(import, submitSeconds, ingestSeconds, latencies[latencies.Count / 2]);
         }
         finally
         {
@@ -180,20 +215,14 @@ internal static class PipelineBench
         }
     }
 
-    private static double CompactionSeconds(IList<Core.HistoryEvent> history)
+    /// <summary>Seconds each activity of one orchestration generation took, summed by name.</summary>
+    private static Dictionary<string, double> ActivitySeconds(IList<Core.HistoryEvent> history)
     {
-        var scheduled = history.OfType<Core.TaskScheduledEvent>().Where(e => e.Name == "CompactDeltas").ToList();
-        double total = 0;
-        foreach (Core.TaskScheduledEvent s in scheduled)
-        {
-            Core.TaskCompletedEvent? done = history.OfType<Core.TaskCompletedEvent>().FirstOrDefault(e => e.TaskScheduledId == s.EventId);
-            if (done is not null)
-            {
-                total += (done.Timestamp - s.Timestamp).TotalSeconds;
-            }
-        }
-
-        return total;
+        var done = history.OfType<Core.TaskCompletedEvent>().ToDictionary(e => e.TaskScheduledId);
+        return history.OfType<Core.TaskScheduledEvent>()
+            .Where(s => done.ContainsKey(s.EventId))
+            .GroupBy(s => s.Name ?? "?")
+            .ToDictionary(g => g.Key, g => Math.Round(g.Sum(s => (done[s.EventId].Timestamp - s.Timestamp).TotalSeconds), 2));
     }
 
     private static Process StartEmulator(string dataDir, int port)

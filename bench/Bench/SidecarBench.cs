@@ -42,21 +42,11 @@ internal static class SidecarBench
             results["inmemory"] = await MeasureAsync("inmemory", port, fanOut, orchestrations, 0);
         }
 
-        string azurite = Path.Combine(BenchProcess.RepoRoot(), "tools", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (File.Exists(azurite))
+        using AzuriteProcess? storage = await AzuriteProcess.StartAsync(Path.Combine(dir, "azurite"));
+        if (storage is not null)
         {
-            int blob = BenchProcess.FreePort(), queue = BenchProcess.FreePort(), table = BenchProcess.FreePort();
-            // An account and key made for this run (AZURITE_ACCOUNTS), so no storage key is kept in the repository.
-            const string Account = "batchembedbench";
-            string key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
-            using BenchProcess storage = await BenchProcess.StartAsync("node",
-                [azurite, "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", Path.Combine(dir, "azurite"),
-                 "--blobPort", Port(blob), "--queuePort", Port(queue), "--tablePort", Port(table)], "successfully listening",
-                new Dictionary<string, string> { ["AZURITE_ACCOUNTS"] = $"{Account}:{key}" });
-            string connection = $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={key};" +
-                $"BlobEndpoint=http://127.0.0.1:{blob}/{Account};QueueEndpoint=http://127.0.0.1:{queue}/{Account};TableEndpoint=http://127.0.0.1:{table}/{Account};";
             port = BenchProcess.FreePort();
-            using (await BenchProcess.StartAsync("dotnet", [Path.Combine(bin, "BatchEmbed.Bench.dll"), "sidecar-server", "azurestorage", Port(port), connection], "listening"))
+            using (await BenchProcess.StartAsync("dotnet", [Path.Combine(bin, "BatchEmbed.Bench.dll"), "sidecar-server", "azurestorage", Port(port), storage.ConnectionString], "listening"))
             {
                 results["azurestorage"] = await MeasureAsync("azurestorage", port, azureFanOut, azureOrchestrations, 0);
             }

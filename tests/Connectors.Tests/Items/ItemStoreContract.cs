@@ -207,6 +207,21 @@ public abstract class ItemStoreContract
     }
 
     [Fact]
+    public async Task Items_scattered_among_many_others_are_found_and_changed_one_and_all()
+    {
+        string[] ids = [.. Enumerable.Range(0, 3_000).Select(i => $"s{i:D5}")];
+        await Store.ImportAsync("lines", ids.Select(id => new CorpusItem(id, "t " + id)).ToAsyncEnumerable(), CancellationToken.None);
+        string[] every10th = [.. ids.Where((_, i) => i % 10 == 7).Reverse()]; // sparse, and out of order
+        Assert.Equal(every10th.Length, await Store.MarkPendingAsync("lines", every10th, "sparse", CancellationToken.None));
+        Assert.Equal(every10th.Length, (await Store.ClaimedByAsync("lines", every10th, "sparse", CancellationToken.None)).Count);
+        Assert.Equal(Counts(none: 2_700, pending: 300), await CountsAsync());
+
+        // A re-import of everything with a few texts changed: the unchanged ones are left as they are.
+        var again = ids.Select((id, i) => new CorpusItem(id, i % 500 == 0 ? "changed " + id : "t " + id)).ToList();
+        Assert.Equal(new ImportResult(0, 6, 2_994), await Store.ImportAsync("lines", again.ToAsyncEnumerable(), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Two_instances_claiming_the_same_items_at_once_each_get_a_share_and_no_item_is_claimed_twice()
     {
         IItemStore other = SameStore();

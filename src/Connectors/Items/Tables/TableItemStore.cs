@@ -48,7 +48,7 @@ public sealed class TableItemStore : IItemStore
         await _created.EnsureAsync();
         var total = new long[3];
         var chunk = new Dictionary<string, CorpusItem>(StringComparer.Ordinal);
-        bool registered = false;
+        bool registered = false, assumeNew = false;
         await foreach (CorpusItem item in items.WithCancellation(cancellationToken))
         {
             // An id seen twice in one chunk: the first is written before the second is compared with it.
@@ -78,11 +78,15 @@ public sealed class TableItemStore : IItemStore
 
             long now = Now();
             Dictionary<string, CorpusItem> batch = chunk;
-            long[] t = await _writer.ApplyAsync(collection, batch.Keys, (id, current) => Import(batch[id], current, now), 3, cancellationToken);
+            long[] t = await _writer.ApplyAsync(collection, batch.Keys, (id, current) => Import(batch[id], current, now), 3, cancellationToken, assumeNew);
             for (int i = 0; i < 3; i++)
             {
                 total[i] += t[i];
             }
+
+            // Inserting without reading first pays while the ids are new; once a chunk finds many that exist (a
+            // re-import), reading first is cheaper than the failed transactions.
+            assumeNew = t[0] >= 0.9 * batch.Count;
 
             chunk = new Dictionary<string, CorpusItem>(StringComparer.Ordinal);
         }

@@ -19,13 +19,18 @@ internal sealed class TableItemWriter(TableClient table, TableItemReader reader)
     private readonly ConcurrentDictionary<(string, int), CountShard> _shards = new();
     private int _nextShard;
 
-    /// <summary>Runs <paramref name="transform"/> over <paramref name="ids"/> (distinct) and counts the outcomes.</summary>
-    public async Task<long[]> ApplyAsync(string partition, IReadOnlyCollection<string> ids, ItemTransform transform, int outcomes, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="transform"/> over <paramref name="ids"/> (distinct) and counts the outcomes. The ids are taken
+    /// in key order, in groups of 2,000, so each group's read is one dense range. With <paramref name="assumeNew"/> the
+    /// first attempt skips the read and inserts (an import into new ids); an id that turns out to exist fails its
+    /// transaction with 409, which is then worked out again from a read like any conflict.
+    /// </summary>
+    public async Task<long[]> ApplyAsync(string partition, IReadOnlyCollection<string> ids, ItemTransform transform, int outcomes, CancellationToken ct, bool assumeNew = false)
     {
         var tally = new long[outcomes];
-        foreach (string[] group in ids.Chunk(2_000))
+        foreach (string[] group in ids.OrderBy(OrderedKey.Encode, StringComparer.Ordinal).Chunk(2_000))
         {
-            List<ItemChange> changes = await ChangesAsync(partition, group, transform, tally, ct);
+            List<ItemChange> changes = await ChangesAsync(partition, group, transform, tally, ct, assumeNew);
             await Parallel.ForEachAsync(Pack(changes), new ParallelOptions { MaxDegreeOfParallelism = InFlight, CancellationToken = ct },
                 (pack, token) => new ValueTask(CommitAsync(partition, pack, transform, tally, token)));
         }
@@ -33,10 +38,10 @@ internal sealed class TableItemWriter(TableClient table, TableItemReader reader)
         return tally;
     }
 
-    /// <summary>Reads the items and works out their changes; outcomes that need no write are counted at once.</summary>
-    private async Task<List<ItemChange>> ChangesAsync(string partition, string[] ids, ItemTransform transform, long[] tally, CancellationToken ct)
+    /// <summary>Reads the items (unless assumed new) and works out their changes; outcomes that need no write are counted at once.</summary>
+    private async Task<List<ItemChange>> ChangesAsync(string partition, string[] ids, ItemTransform transform, long[] tally, CancellationToken ct, bool assumeNew = false)
     {
-        Dictionary<string, ItemRow> rows = await reader.ReadAsync(partition, ids, ct);
+        Dictionary<string, ItemRow> rows = assumeNew ? [] : await reader.ReadAsync(partition, ids, ct);
         var changes = new List<ItemChange>(ids.Length);
         foreach (string id in ids)
         {
