@@ -6,6 +6,7 @@ internal sealed class IndexState(string name) : IDisposable
     private SharedSnapshot? _snapshot;
     private string? _snapshotName;
     private int _version;
+    private IReadOnlyList<string> _deltas = [];
     private Dictionary<string, float[]?>? _overlay;
     private string? _overlayKey;
 
@@ -31,9 +32,13 @@ internal sealed class IndexState(string name) : IDisposable
             {
                 SharedSnapshot? next = m.Snapshot is null ? null : new SharedSnapshot(new SnapshotReader(Path.Combine(dir, m.Snapshot)));
                 _snapshot?.Release();
-                if (_snapshotName is not null && m.Version > _version)
+                if (m.Version > _version)
                 {
-                    files.Evict(Name, _snapshotName); // a newer version replaced it; searches still mapping it keep their mapping
+                    // A compaction replaced them: drop their local copies (searches still mapping the old snapshot keep it).
+                    foreach (string old in _deltas.Append(_snapshotName).OfType<string>().Where(f => !m.Live.Contains(f)))
+                    {
+                        files.Evict(Name, old);
+                    }
                 }
 
                 (_snapshot, _snapshotName, _version) = (next, m.Snapshot, m.Version);
@@ -43,7 +48,7 @@ internal sealed class IndexState(string name) : IDisposable
             if (_overlay is null || _overlayKey != key)
             {
                 _overlay = VectorFiles.Overlay(dir, m.Deltas, dims);
-                _overlayKey = key;
+                (_overlayKey, _deltas) = (key, m.Deltas);
             }
 
             _snapshot?.Acquire();
@@ -57,7 +62,7 @@ internal sealed class IndexState(string name) : IDisposable
         lock (this)
         {
             _snapshot?.Release();
-            (_snapshot, _snapshotName, _overlay, _overlayKey, _version) = (null, null, null, null, 0);
+            (_snapshot, _snapshotName, _overlay, _overlayKey, _version, _deltas) = (null, null, null, null, 0, []);
         }
     }
 

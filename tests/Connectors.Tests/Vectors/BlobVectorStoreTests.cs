@@ -51,8 +51,11 @@ public sealed class BlobVectorStoreTests(AzuriteServer azurite) : VectorStoreCon
         Assert.Equal("a", (await reader.SearchAsync("lines", v, 1, CancellationToken.None))[0].Key);
         Assert.Equal(downloaded, File.GetLastWriteTimeUtc(snapshot));
 
-        // A compaction elsewhere: the next search reads the new version, and the old copy is dropped from the cache.
+        // A delta elsewhere is downloaded for the next search; after a compaction elsewhere, the next search reads the
+        // new version and the old snapshot and the merged delta are dropped from the cache.
         await writer.WriteDeltaAsync("lines", [new VectorRecord("c", v)], ["a"], CancellationToken.None);
+        Assert.Equal("c", (await reader.SearchAsync("lines", v, 1, CancellationToken.None))[0].Key);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(cache, "lines")).Length);
         await writer.CompactAsync("lines", CancellationToken.None);
         Assert.Equal("c", (await reader.SearchAsync("lines", v, 1, CancellationToken.None))[0].Key);
         Assert.StartsWith("snapshot-000002-", Path.GetFileName(Assert.Single(Directory.GetFiles(Path.Combine(cache, "lines")))), StringComparison.Ordinal);
