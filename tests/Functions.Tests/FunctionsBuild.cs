@@ -8,11 +8,14 @@ internal static class FunctionsBuild
     /// <summary>The repository root (where BatchEmbed.slnx is).</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string Output { get; } = Path.Combine(Root, "src", "Functions", "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name);
+    /// <summary>The app's output for this test build's configuration and framework (the last two folders of its own output).</summary>
+    public static string Output { get; } = OutputOf(new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)));
 
     public static JsonArray Metadata() => JsonNode.Parse(File.ReadAllText(Path.Combine(Output, "functions.metadata")))!.AsArray();
 
     public static JsonObject Extensions() => JsonNode.Parse(File.ReadAllText(Path.Combine(Output, "extensions.json")))!.AsObject();
+
+    private static string OutputOf(DirectoryInfo tests) => Path.Combine(Root, "src", "Functions", "bin", tests.Parent!.Name, tests.Name);
 
     private static string FindRoot()
     {

@@ -16,7 +16,7 @@ namespace BatchEmbed.Connectors.Vectors;
 /// </summary>
 public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 {
-    private const int SearchAttempts = 4;
+    private const int ManifestAttempts = 4;
     private readonly IIndexFiles _files;
     private readonly Dictionary<string, IndexState> _indexes = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -90,17 +90,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         await state.Writer.WaitAsync(cancellationToken);
         try
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await CompactOnceAsync(state, cancellationToken);
-                }
-                catch (FileNotFoundException) when (attempt < SearchAttempts)
-                {
-                    // another process compacted the files this one was merging: start again from its manifest
-                }
-            }
+            return await FromCurrentManifestAsync(() => CompactOnceAsync(state, cancellationToken));
         }
         finally
         {
@@ -111,14 +101,15 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     private async Task<CompactionResult> CompactOnceAsync(IndexState state, CancellationToken ct)
     {
         (IndexManifest m, string? version) = await _files.ReadManifestAsync(state.Name, ct);
-        await _files.RemoveOrphansAsync(state.Name, m.Live, ct);
+        IReadOnlySet<string> live = m.Live;
+        await _files.RemoveOrphansAsync(state.Name, live, ct);
         if (m.Deltas.Count == 0 || m.Dimensions is not { } dims)
         {
             return new CompactionResult(m.Version, (await StatsAsync(state, m, ct)).Vectors, 0);
         }
 
         string dir = _files.LocalDirectory(state.Name);
-        foreach (string file in m.Live)
+        foreach (string file in live)
         {
             await _files.FetchAsync(state.Name, file, ct);
         }
@@ -148,7 +139,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
 
         state.Reset();
         FailPoint?.Invoke("manifest-swapped");
-        await _files.DeleteAsync(state.Name, m.Live.Except(next.Live), ct);
+        await _files.DeleteAsync(state.Name, live.Except(next.Live), ct);
         return new CompactionResult(next.Version, count, m.Deltas.Count);
     }
 
@@ -156,7 +147,7 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         IndexState state = State(await ResolveAsync(index, cancellationToken));
-        for (int attempt = 1; ; attempt++)
+        return await FromCurrentManifestAsync<IReadOnlyList<VectorHit>>(async () =>
         {
             (IndexManifest m, _) = await _files.ReadManifestAsync(state.Name, cancellationToken);
             if (m.Dimensions is not { } dims)
@@ -169,28 +160,31 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
                 throw new ArgumentException($"The query has {query.Length} dimensions; index '{state.Name}' has {dims}.", nameof(query));
             }
 
-            try
-            {
-                using IndexView view = await state.ViewAsync(_files, m, dims, cancellationToken);
-                return Scan(view, query.Span, k);
-            }
-            catch (FileNotFoundException) when (attempt < SearchAttempts)
-            {
-                // compacted away between reading the manifest and opening its files: read the new manifest
-            }
-        }
+            using IndexView view = await state.ViewAsync(_files, m, dims, cancellationToken);
+            return Scan(view, query.Span, k);
+        });
     }
 
     public async Task<VectorIndexStats> GetStatsAsync(string index, CancellationToken cancellationToken)
     {
         IndexState state = State(await ResolveAsync(index, cancellationToken));
+        return await FromCurrentManifestAsync(async () =>
+            await StatsAsync(state, (await _files.ReadManifestAsync(state.Name, cancellationToken)).Manifest, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs work that reads the manifest and then its files again when a file is gone: compacted away (here or in
+    /// another process) between the read and the open, so a fresh read of the manifest names the files that replaced it.
+    /// </summary>
+    private static async Task<T> FromCurrentManifestAsync<T>(Func<Task<T>> work)
+    {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await StatsAsync(state, (await _files.ReadManifestAsync(state.Name, cancellationToken)).Manifest, cancellationToken);
+                return await work();
             }
-            catch (FileNotFoundException) when (attempt < SearchAttempts)
+            catch (FileNotFoundException) when (attempt < ManifestAttempts)
             {
             }
         }

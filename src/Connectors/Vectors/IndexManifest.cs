@@ -15,6 +15,6 @@ internal sealed record IndexManifest(int Version, int? Dimensions, string? Snaps
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);
 
-    /// <summary>The files this manifest needs.</summary>
+    /// <summary>The files this manifest needs (a new set each call: take it once).</summary>
     public IReadOnlySet<string> Live => new HashSet<string>(Snapshot is null ? Deltas : [.. Deltas, Snapshot], StringComparer.Ordinal);
 }

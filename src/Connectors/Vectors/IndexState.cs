@@ -20,7 +20,8 @@ internal sealed class IndexState(string name) : IDisposable
     /// </summary>
     public async Task<IndexView> ViewAsync(IIndexFiles files, IndexManifest m, int dims, CancellationToken ct)
     {
-        foreach (string file in m.Live)
+        IReadOnlySet<string> live = m.Live;
+        foreach (string file in live)
         {
             await files.FetchAsync(Name, file, ct);
         }
@@ -35,7 +36,7 @@ internal sealed class IndexState(string name) : IDisposable
                 if (m.Version > _version)
                 {
                     // A compaction replaced them: drop their local copies (searches still mapping the old snapshot keep it).
-                    foreach (string old in _deltas.Append(_snapshotName).OfType<string>().Where(f => !m.Live.Contains(f)))
+                    foreach (string old in _deltas.Append(_snapshotName).OfType<string>().Where(f => !live.Contains(f)))
                     {
                         files.Evict(Name, old);
                     }

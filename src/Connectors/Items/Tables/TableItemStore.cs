@@ -196,13 +196,13 @@ public sealed class TableItemStore : IItemStore
     {
         ArgumentException.ThrowIfNullOrEmpty(batchId);
         long now = Now();
-        return await ApplyAsync(collection, ids, (_, r) => r switch
+        return (int)(await ApplyAsync(collection, ids, 1, (_, r) => r switch
         {
             null or { Status: ItemStatus.Failed } => (null, -1),
             { Status: ItemStatus.Pending } when r.BatchId != batchId => (null, -1),
             { Status: ItemStatus.Pending } => (null, 0),
             _ => (r with { Status = ItemStatus.Pending, BatchId = batchId, UpdatedAt = now }, 0),
-        }, cancellationToken);
+        }, cancellationToken))[0];
     }
 
     public async Task<int> MarkSucceededAsync(string collection, IReadOnlyDictionary<string, int> chunksById, string batchId, string fingerprint, CancellationToken cancellationToken)
@@ -210,7 +210,7 @@ public sealed class TableItemStore : IItemStore
         ArgumentNullException.ThrowIfNull(chunksById);
         TableLayout.ValidateFingerprint(fingerprint);
         long now = Now();
-        return await ApplyAsync(collection, [.. chunksById.Keys], (id, r) =>
+        return (int)(await ApplyAsync(collection, [.. chunksById.Keys], 1, (id, r) =>
         {
             if (r is null || r.BatchId != batchId)
             {
@@ -219,7 +219,7 @@ public sealed class TableItemStore : IItemStore
 
             ItemRow next = r with { Status = ItemStatus.Succeeded, Fingerprint = fingerprint, Chunks = chunksById[id], LastError = null };
             return (next == r ? null : next with { UpdatedAt = now }, 0);
-        }, cancellationToken);
+        }, cancellationToken))[0];
     }
 
     public async Task<IReadOnlyDictionary<string, int>> PreviousChunksAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken)
@@ -235,10 +235,8 @@ public sealed class TableItemStore : IItemStore
     public async Task<(int Requeued, int Failed)> RequeueAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string reason, int maxAttempts, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        CollectionName.Validate(collection);
-        await _created.EnsureAsync();
         long now = Now();
-        long[] t = await _writer.ApplyAsync(collection, [.. ids.Distinct(StringComparer.Ordinal)], (_, r) =>
+        long[] t = await ApplyAsync(collection, ids, 2, (_, r) =>
         {
             if (r is not { Status: ItemStatus.Pending } || r.BatchId != batchId)
             {
@@ -247,7 +245,7 @@ public sealed class TableItemStore : IItemStore
 
             bool fails = r.Attempts + 1 >= maxAttempts;
             return (r with { Status = fails ? ItemStatus.Failed : ItemStatus.None, Attempts = r.Attempts + 1, BatchId = null, LastError = reason, UpdatedAt = now }, fails ? 1 : 0);
-        }, 2, cancellationToken);
+        }, cancellationToken);
         return ((int)t[0], (int)t[1]);
     }
 
@@ -257,12 +255,12 @@ public sealed class TableItemStore : IItemStore
         await _created.EnsureAsync();
         long now = Now();
         string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {collection} and RowKey ge {TableLayout.Item(string.Empty)} and RowKey lt {TableLayout.PrefixEnd(TableLayout.Item(string.Empty))} and (S ne 0 or B ne {string.Empty})");
+            $"PartitionKey eq {collection} and RowKey ge {TableLayout.ItemPrefix} and RowKey lt {TableLayout.PrefixEnd(TableLayout.ItemPrefix)} and (S ne 0 or B ne {string.Empty})");
         int changed = 0;
         var page = new List<string>();
         await foreach (TableEntity e in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
         {
-            page.Add(OrderedKey.Decode(e.RowKey.AsSpan(2)));
+            page.Add(OrderedKey.Decode(e.RowKey.AsSpan(TableLayout.ItemPrefix.Length)));
             if (page.Count == 2_000)
             {
                 changed += await ResetAsync(page);
@@ -272,18 +270,17 @@ public sealed class TableItemStore : IItemStore
 
         return changed + await ResetAsync(page);
 
-        async Task<int> ResetAsync(List<string> ids) => ids.Count == 0 ? 0 : (int)(await _writer.ApplyAsync(collection, ids, (_, r) =>
+        async Task<int> ResetAsync(List<string> ids) => ids.Count == 0 ? 0 : (int)(await ApplyAsync(collection, ids, 1, (_, r) =>
             r is null || (r.Status == ItemStatus.None && r.BatchId is null)
                 ? (null, -1)
-                : (r with { Status = ItemStatus.None, BatchId = null, Attempts = 0, LastError = null, UpdatedAt = now }, 0), 1, cancellationToken))[0];
+                : (r with { Status = ItemStatus.None, BatchId = null, Attempts = 0, LastError = null, UpdatedAt = now }, 0), cancellationToken))[0];
     }
 
     public async Task<IReadOnlyDictionary<ItemStatus, long>> CountByStatusAsync(string collection, CancellationToken cancellationToken)
     {
         await _created.EnsureAsync();
         var counts = Enum.GetValues<ItemStatus>().ToDictionary(s => s, _ => 0L);
-        string prefix = TableLayout.CountShard(0)[..2];
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection} and RowKey ge {prefix} and RowKey lt {TableLayout.PrefixEnd(prefix)}");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection} and RowKey ge {TableLayout.CountPrefix} and RowKey lt {TableLayout.PrefixEnd(TableLayout.CountPrefix)}");
         await foreach (TableEntity e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             long[] shard = CountShard.CountsOf(e);
@@ -306,12 +303,13 @@ public sealed class TableItemStore : IItemStore
     private static bool NeedsEmbedding(ItemRow r, string fingerprint) =>
         r.Status == ItemStatus.None || (r.Status == ItemStatus.Succeeded && r.Fingerprint != fingerprint);
 
-    private async Task<int> ApplyAsync(string collection, IReadOnlyCollection<string> ids, ItemTransform transform, CancellationToken ct)
+    /// <summary>Runs a change over items and counts its <paramref name="outcomes"/> outcomes.</summary>
+    private async Task<long[]> ApplyAsync(string collection, IReadOnlyCollection<string> ids, int outcomes, ItemTransform transform, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
         CollectionName.Validate(collection);
         await _created.EnsureAsync();
-        return (int)(await _writer.ApplyAsync(collection, [.. ids.Distinct(StringComparer.Ordinal)], transform, 1, ct))[0];
+        return await _writer.ApplyAsync(collection, ids, transform, outcomes, ct);
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

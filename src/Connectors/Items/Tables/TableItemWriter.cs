@@ -20,7 +20,7 @@ internal sealed class TableItemWriter(TableClient table, TableItemReader reader)
     private int _nextShard;
 
     /// <summary>
-    /// Runs <paramref name="transform"/> over <paramref name="ids"/> (distinct) and counts the outcomes. The ids are taken
+    /// Runs <paramref name="transform"/> over <paramref name="ids"/> (each once) and counts the outcomes. The ids are taken
     /// in key order, in groups of 2,000, so each group's read is one dense range. With <paramref name="assumeNew"/> the
     /// first attempt skips the read and inserts (an import into new ids); an id that turns out to exist fails its
     /// transaction with 409, which is then worked out again from a read like any conflict.
@@ -28,7 +28,7 @@ internal sealed class TableItemWriter(TableClient table, TableItemReader reader)
     public async Task<long[]> ApplyAsync(string partition, IReadOnlyCollection<string> ids, ItemTransform transform, int outcomes, CancellationToken ct, bool assumeNew = false)
     {
         var tally = new long[outcomes];
-        foreach (string[] group in ids.OrderBy(OrderedKey.Encode, StringComparer.Ordinal).Chunk(2_000))
+        foreach (string[] group in ids.Distinct(StringComparer.Ordinal).OrderBy(OrderedKey.Encode, StringComparer.Ordinal).Chunk(2_000))
         {
             List<ItemChange> changes = await ChangesAsync(partition, group, transform, tally, ct, assumeNew);
             await Parallel.ForEachAsync(Pack(changes), new ParallelOptions { MaxDegreeOfParallelism = InFlight, CancellationToken = ct },

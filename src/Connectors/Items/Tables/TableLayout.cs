@@ -23,11 +23,15 @@ internal static partial class TableLayout
 
     public const int CountShards = 16;
 
-    public static string Item(string key) => "i:" + key;
+    public const string ItemPrefix = "i:";
+
+    public const string CountPrefix = "c:";
+
+    public static string Item(string key) => ItemPrefix + key;
 
     public static string Fingerprint(string fingerprint) => "f:" + fingerprint;
 
-    public static string CountShard(int shard) => $"c:{shard:D2}";
+    public static string CountShard(int shard) => $"{CountPrefix}{shard:D2}";
 
     /// <summary>The index row an item in this state has, or null (Pending, Failed).</summary>
     public static string? Marker(ItemStatus status, string? fingerprint, string key) => status switch
