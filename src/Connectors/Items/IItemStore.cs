@@ -39,6 +39,18 @@ public interface IItemStore
     Task<int> MarkSucceededAsync(string collection, IReadOnlyDictionary<string, int> chunksById, string batchId, string fingerprint, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Marks items answered by a completion batch (status Succeeded under <paramref name="fingerprint"/>, with the answer
+    /// as JSON in <see cref="StoredItem.Outcome"/>), only where their batchId still is <paramref name="batchId"/>. Returns how many.
+    /// </summary>
+    Task<int> MarkAnsweredAsync(string collection, IReadOnlyDictionary<string, string> outcomesById, string batchId, string fingerprint, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every item whose id starts with <paramref name="prefix"/> (the whole collection for ""), whatever its status, by id
+    /// after <paramref name="afterId"/>: a keyset page of at most <paramref name="pageSize"/>.
+    /// </summary>
+    Task<ItemPage> ListAsync(string collection, string prefix, string? afterId, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
     /// For items still claimed by <paramref name="batchId"/> whose previous embedding was under
     /// <paramref name="fingerprint"/>: how many chunk vectors that embedding spans (other items are absent).
     /// </summary>

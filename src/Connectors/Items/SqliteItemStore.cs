@@ -14,7 +14,7 @@ namespace BatchEmbed.Connectors.Items;
 /// </summary>
 public sealed class SqliteItemStore : IItemStore, IDisposable
 {
-    private static readonly string[] s_versions = ["items-1.0.0", "items-1.1.0"];
+    private static readonly string[] s_versions = ["items-1.0.0", "items-1.1.0", "items-1.2.0"];
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
@@ -254,6 +254,41 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         }, cancellationToken);
     }
 
+    public Task<int> MarkAnsweredAsync(string collection, IReadOnlyDictionary<string, string> outcomesById, string batchId, string fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomesById);
+        return WriteAsync((c, tx) =>
+        {
+            using SqliteCommand cmd = Cmd(c, tx,
+                "UPDATE Items SET Status = 2, Fingerprint = $fp, Outcome = $o, LastError = NULL, UpdatedAt = $now WHERE Collection = $c AND Id = $id AND BatchId = $b",
+                ("$c", collection), ("$id", string.Empty), ("$o", string.Empty), ("$b", batchId), ("$fp", fingerprint), ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            int changed = 0;
+            foreach ((string id, string outcome) in outcomesById)
+            {
+                cmd.Parameters["$id"].Value = id;
+                cmd.Parameters["$o"].Value = outcome;
+                changed += cmd.ExecuteNonQuery();
+            }
+
+            return changed;
+        }, cancellationToken);
+    }
+
+    public Task<ItemPage> ListAsync(string collection, string prefix, string? afterId, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        using SqliteConnection c = Open();
+        using SqliteCommand q = Cmd(c, null,
+            $"SELECT {Columns} FROM Items WHERE Collection = $c AND Id > $after AND Id >= $p ORDER BY Id LIMIT $n",
+            ("$c", collection), ("$after", afterId ?? string.Empty), ("$p", prefix), ("$n", pageSize));
+        List<StoredItem> read = ReadAll(q);
+
+        // Ids that share a prefix are contiguous in id order: the first id without it ends the listing.
+        var items = read.TakeWhile(i => i.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        return Task.FromResult(new ItemPage(items, items.Count == pageSize ? items[^1].Id : null));
+    }
+
     public Task<IReadOnlyDictionary<string, int>> PreviousChunksAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -314,7 +349,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     /// <summary>None, or embedded under another fingerprint. Pending (in flight) and Failed items are left alone.</summary>
     private const string NeedsEmbedding = "(Status = 0 OR (Status = 2 AND (Fingerprint IS NULL OR Fingerprint <> $fp)))";
 
-    private const string Columns = "Collection, Id, Text, GroupKey, Metadata, ContentHash, Status, Fingerprint, BatchId, Attempts, LastError, UpdatedAt";
+    private const string Columns = "Collection, Id, Text, GroupKey, Metadata, ContentHash, Status, Fingerprint, BatchId, Attempts, LastError, UpdatedAt, Outcome";
 
     private static List<StoredItem> ReadAll(SqliteCommand q)
     {
@@ -325,7 +360,8 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
             list.Add(new StoredItem(
                 r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                 r.GetString(5), (ItemStatus)r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
-                r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11))));
+                r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
+                r.IsDBNull(12) ? null : r.GetString(12)));
         }
 
         return list;

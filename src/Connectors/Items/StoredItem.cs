@@ -1,6 +1,7 @@
 namespace BatchEmbed.Connectors.Items;
 
 /// <summary>An item as stored, with its embedding bookkeeping.</summary>
+/// <param name="Outcome">The answer a completion batch settled the item with (JSON), for items that are judged, not embedded.</param>
 public sealed record StoredItem(
     string Collection,
     string Id,
@@ -13,4 +14,5 @@ public sealed record StoredItem(
     string? BatchId,
     int Attempts,
     string? LastError,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Outcome = null);

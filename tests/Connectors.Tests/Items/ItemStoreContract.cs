@@ -139,6 +139,49 @@ public abstract class ItemStoreContract
     }
 
     [Fact]
+    public async Task Answers_settle_only_the_items_a_batch_still_holds_and_a_new_fingerprint_asks_again()
+    {
+        await Import(("a", "one"), ("b", "two"), ("c", "three"));
+        await Store.MarkPendingAsync("lines", ["a", "b"], "b1", CancellationToken.None);
+        await Store.MarkPendingAsync("lines", ["c"], "b2", CancellationToken.None);
+        var answers = new Dictionary<string, string> { ["a"] = """{"verdict":"valid"}""", ["b"] = """{"verdict":"invalid"}""", ["c"] = "{}" };
+
+        Assert.Equal(2, await Store.MarkAnsweredAsync("lines", answers, "b1", "prompt-v1", CancellationToken.None));
+        StoredItem a = await Get("a");
+        Assert.Equal((ItemStatus.Succeeded, "prompt-v1", """{"verdict":"valid"}""", null), (a.Status, a.Fingerprint, a.Outcome, a.LastError));
+        Assert.Equal((ItemStatus.Pending, null), ((await Get("c")).Status, (await Get("c")).Outcome));
+        Assert.Empty(await FindAllAsync("prompt-v1", 10));
+        Assert.Equal(["a", "b"], await FindAllAsync("prompt-v2", 10));
+
+        // A later answer replaces the earlier one; the reopened store reads it back.
+        await Store.MarkPendingAsync("lines", ["a"], "b3", CancellationToken.None);
+        Assert.Equal(1, await Store.MarkAnsweredAsync("lines", new Dictionary<string, string> { ["a"] = """{"verdict":"needs_review"}""" }, "b3", "prompt-v2", CancellationToken.None));
+        Assert.Equal("""{"verdict":"needs_review"}""", (await SameStore().GetAsync("lines", "a", CancellationToken.None))!.Outcome);
+    }
+
+    [Fact]
+    public async Task List_pages_every_item_under_a_prefix_in_id_order_whatever_its_status()
+    {
+        string[] ids = ["img/1", "img/1/1", "img/1/1/1", "img/1/1/2", "img/1/10/1", "img/1/2/1", "img/10/1/1", "img/1/é", "img/2/1/1", "imh"];
+        await Store.ImportAsync("lines", ids.Select(id => new CorpusItem(id, "text of " + id)).ToAsyncEnumerable(), CancellationToken.None);
+        await Store.MarkPendingAsync("lines", ["img/1/1/2"], "b1", CancellationToken.None);
+        await Store.RequeueAsync("lines", ["img/1/1/2"], "b1", "gone", 1, CancellationToken.None);
+
+        Assert.Equal(["img/1/1", "img/1/1/1", "img/1/1/2", "img/1/10/1", "img/1/2/1", "img/1/é"], await ListAllAsync("img/1/", 4));
+        Assert.Equal(["img/1/1", "img/1/1/1", "img/1/1/2", "img/1/10/1", "img/1/2/1", "img/1/é"], await ListAllAsync("img/1/", 1));
+        Assert.Equal([.. ids.OrderBy(i => Encoding.UTF8.GetBytes(i), ByteOrder.Instance)], await ListAllAsync(string.Empty, 3));
+        Assert.Empty(await ListAllAsync("img/3/", 5));
+
+        // A cursor before the prefix starts at the prefix; one inside it resumes after it.
+        ItemPage resumed = await Store.ListAsync("lines", "img/1/", "img/1/10/1", 10, CancellationToken.None);
+        Assert.Equal(["img/1/2/1", "img/1/é"], resumed.Items.Select(i => i.Id));
+        Assert.Null(resumed.NextCursor);
+        ItemPage early = await Store.ListAsync("lines", "img/1/1/", "a", 10, CancellationToken.None);
+        Assert.Equal(["img/1/1/1", "img/1/1/2"], early.Items.Select(i => i.Id));
+        Assert.Equal((ItemStatus.Failed, "gone"), (early.Items[1].Status, early.Items[1].LastError));
+    }
+
+    [Fact]
     public async Task Reset_puts_every_item_back_to_none_whatever_its_state()
     {
         await Import(Enumerable.Range(0, 30).Select(i => ($"r{i:D2}", $"text {i}")).ToArray());
@@ -269,6 +312,20 @@ public abstract class ItemStoreContract
         do
         {
             ItemPage page = await Store.FindUnembeddedAsync("lines", fingerprint, cursor, pageSize, CancellationToken.None);
+            seen.AddRange(page.Items.Select(i => i.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return seen;
+    }
+
+    private async Task<List<string>> ListAllAsync(string prefix, int pageSize)
+    {
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            ItemPage page = await Store.ListAsync("lines", prefix, cursor, pageSize, CancellationToken.None);
             seen.AddRange(page.Items.Select(i => i.Id));
             cursor = page.NextCursor;
         }

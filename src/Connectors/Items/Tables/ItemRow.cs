@@ -20,7 +20,8 @@ internal sealed record ItemRow(
     int Attempts,
     string? LastError,
     int Chunks,
-    long UpdatedAt)
+    long UpdatedAt,
+    string? Outcome = null)
 {
     private const int PartChars = 32_000;
 
@@ -39,7 +40,8 @@ internal sealed record ItemRow(
         e.GetInt32("A") ?? 0,
         NullIfEmpty(e.GetString("E")),
         e.GetInt32("C") ?? 0,
-        e.GetInt64("U") ?? 0)
+        e.GetInt64("U") ?? 0,
+        NullIfEmpty(e.GetString("O")))
     {
         ETag = e.ETag,
     };
@@ -74,14 +76,15 @@ internal sealed record ItemRow(
         ["E"] = LastError ?? string.Empty,
         ["C"] = Chunks,
         ["U"] = UpdatedAt,
+        ["O"] = Outcome ?? string.Empty,
     };
 
     /// <summary>Characters this row sends when written whole: what a transaction's size is reckoned from.</summary>
-    public long WholeSize => Text.Length + (Metadata?.Length ?? 0) + (GroupKey?.Length ?? 0) + Id.Length;
+    public long WholeSize => Text.Length + (Metadata?.Length ?? 0) + (GroupKey?.Length ?? 0) + Id.Length + (Outcome?.Length ?? 0);
 
     public StoredItem ToStoredItem(string collection) => new(
         collection, Id, Text, GroupKey, Metadata, ContentHash, Status, Fingerprint, BatchId, Attempts, LastError,
-        DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt));
+        DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), Outcome);
 
     private static void Split(TableEntity e, string prefix, string value)
     {

@@ -222,6 +222,51 @@ public sealed class TableItemStore : IItemStore
         }, cancellationToken))[0];
     }
 
+    public async Task<int> MarkAnsweredAsync(string collection, IReadOnlyDictionary<string, string> outcomesById, string batchId, string fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomesById);
+        TableLayout.ValidateFingerprint(fingerprint);
+        long now = Now();
+        return (int)(await ApplyAsync(collection, [.. outcomesById.Keys], 1, (id, r) =>
+        {
+            if (r is null || r.BatchId != batchId)
+            {
+                return (null, -1);
+            }
+
+            ItemRow next = r with { Status = ItemStatus.Succeeded, Fingerprint = fingerprint, Outcome = outcomesById[id], LastError = null };
+            return (next == r ? null : next with { UpdatedAt = now }, 0);
+        }, cancellationToken))[0];
+    }
+
+    public async Task<ItemPage> ListAsync(string collection, string prefix, string? afterId, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        await _created.EnsureAsync();
+        bool resume = afterId is not null && string.CompareOrdinal(afterId, prefix) >= 0;
+        string from = TableLayout.Item(OrderedKey.Encode(resume ? afterId! : prefix));
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection} and RowKey lt {TableLayout.PrefixEnd(TableLayout.ItemPrefix)}")
+            + " and " + (resume ? TableClient.CreateQueryFilter($"RowKey gt {from}") : TableClient.CreateQueryFilter($"RowKey ge {from}"));
+        var items = new List<StoredItem>(Math.Min(pageSize, 1_000));
+        await foreach (TableEntity e in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize, 1_000), cancellationToken: cancellationToken))
+        {
+            ItemRow row = ItemRow.From(e);
+            if (!row.Id.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                break; // ids that share a prefix are contiguous in key order
+            }
+
+            items.Add(row.ToStoredItem(collection));
+            if (items.Count == pageSize)
+            {
+                break;
+            }
+        }
+
+        return new ItemPage(items, items.Count == pageSize ? items[^1].Id : null);
+    }
+
     public async Task<IReadOnlyDictionary<string, int>> PreviousChunksAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
