@@ -37,6 +37,8 @@ internal static class CliApp
             CancelCommand.Create(remote),
             ResetCommand.Create(remote),
             SearchCommand.Create(remote),
+            LabelsCommand.Create(remote),
+            ValidateCommand.Create(remote),
         };
 
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = s_stopTimeout };

@@ -19,6 +19,7 @@ public static class FunctionsServices
     {
         ArgumentNullException.ThrowIfNull(config);
         PipelineOptions pipeline = SettingsBinding.Bind<PipelineOptions>(config, PipelineOptions.Section).Validate();
+        CompletionOptions completions = SettingsBinding.Bind<CompletionOptions>(config, CompletionOptions.Section).Validate();
         ProviderOptions provider = SettingsBinding.Bind<ProviderOptions>(config, ProviderOptions.Section).Validate();
         if (provider.UsesEmulator)
         {
@@ -32,7 +33,7 @@ public static class FunctionsServices
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(ApiJson.Options));
-        services.AddPipeline(pipeline, storage, provider, new Uri(provider.Endpoint!.TrimEnd('/') + "/"), provider.ApiKey!);
+        services.AddPipeline(pipeline, completions, storage, provider, new Uri(provider.Endpoint!.TrimEnd('/') + "/"), provider.ApiKey!);
         return services;
     }
 }

@@ -66,6 +66,7 @@ public sealed class HostApp : IAsyncDisposable
 
         PipelineOptions pipeline = SettingsBinding.Bind<PipelineOptions>(config, PipelineOptions.Section).Validate();
         pipeline.DataDirectory = Path.GetFullPath(pipeline.DataDirectory, root);
+        CompletionOptions completions = SettingsBinding.Bind<CompletionOptions>(config, CompletionOptions.Section).Validate();
         ProviderOptions provider = SettingsBinding.Bind<ProviderOptions>(config, ProviderOptions.Section).Validate();
         StorageOptions storage = SettingsBinding.Bind<StorageOptions>(config, StorageOptions.Section).Validate();
         HostingOptions hosting = SettingsBinding.Bind<HostingOptions>(config, HostingOptions.Section);
@@ -78,7 +79,7 @@ public sealed class HostApp : IAsyncDisposable
         var started = new Stack<IAsyncDisposable>();
         try
         {
-            return await StartAsync(builder, new Settings(pipeline, storage, provider, hosting, timer, durable, backendOptions, keys), started);
+            return await StartAsync(builder, new Settings(pipeline, completions, storage, provider, hosting, timer, durable, backendOptions, keys), started);
         }
         catch
         {
@@ -93,7 +94,7 @@ public sealed class HostApp : IAsyncDisposable
 
     private static async Task<HostApp> StartAsync(WebApplicationBuilder builder, Settings settings, Stack<IAsyncDisposable> started)
     {
-        (PipelineOptions pipeline, StorageOptions storage, ProviderOptions provider, HostingOptions hosting, PollPendingOptions timer, DurableOptions durable, BackendOptions backendOptions, HostKeys keys) = settings;
+        (PipelineOptions pipeline, CompletionOptions completions, StorageOptions storage, ProviderOptions provider, HostingOptions hosting, PollPendingOptions timer, DurableOptions durable, BackendOptions backendOptions, HostKeys keys) = settings;
         EmbeddedBackend? backend = null;
         string backendAddress;
         if (string.IsNullOrWhiteSpace(backendOptions.BackendAddress))
@@ -139,7 +140,7 @@ public sealed class HostApp : IAsyncDisposable
         builder.Services.AddSingleton(hosting);
         builder.Services.AddSingleton(timer);
         builder.Services.AddSingleton(keys);
-        builder.Services.AddPipeline(pipeline, storage, provider, endpoint, apiKey).AddDurableClientServices();
+        builder.Services.AddPipeline(pipeline, completions, storage, provider, endpoint, apiKey).AddDurableClientServices();
         builder.Services.AddSingleton<PollPendingTimer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollPendingTimer>());
         var converter = new JsonDataConverter(ApiJson.Options);
@@ -210,14 +211,14 @@ public sealed class HostApp : IAsyncDisposable
         RouteGroupBuilder api = app.MapGroup("/" + hosting.RoutePrefix.Trim('/'));
         api.AddEndpointFilter(new KeyFilter([keys.FunctionKey, keys.AdminKey], hosting.AllowAnonymous));
         CheckStatusLinks links = CheckStatusUris.For(durableApi);
-        api.MapCollectionsApi().MapEmbeddingsApi(links).MapBatchesApi(links);
+        api.MapCollectionsApi().MapEmbeddingsApi(links).MapBatchesApi(links).MapLabelsApi(links);
 
         app.MapMonitor(hosting.RoutePrefix);
         app.MapDurableTaskManagementApi(durableApi)
             .AddEndpointFilter(new KeyFilter([keys.AdminKey, keys.DurableKey], hosting.AllowAnonymous));
     }
 
-    private sealed record Settings(PipelineOptions Pipeline, StorageOptions Storage, ProviderOptions Provider, HostingOptions Hosting, PollPendingOptions Timer,
+    private sealed record Settings(PipelineOptions Pipeline, CompletionOptions Completions, StorageOptions Storage, ProviderOptions Provider, HostingOptions Hosting, PollPendingOptions Timer,
         DurableOptions Durable, BackendOptions Backend, HostKeys Keys);
 
     /// <summary>Stops the app (worker, timer, API) first, then the backend it used, then the emulator.</summary>

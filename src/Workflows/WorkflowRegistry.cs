@@ -18,6 +18,8 @@ public static class WorkflowRegistry
         (nameof(ResetEmbeddings), typeof(ResetEmbeddings)),
         (nameof(EnrichAuto), typeof(EnrichAuto)),
         (nameof(CancelBatch), typeof(CancelBatch)),
+        (nameof(SubmitCompletions), typeof(SubmitCompletions)),
+        (nameof(IngestCompletions), typeof(IngestCompletions)),
     ];
 
     public static IReadOnlyList<(string Name, Type Type)> Activities { get; } =
@@ -37,6 +39,9 @@ public static class WorkflowRegistry
         (nameof(CancelProviderBatch), typeof(CancelProviderBatch)),
         (nameof(ListCollections), typeof(ListCollections)),
         (nameof(WriteEnrichmentReport), typeof(WriteEnrichmentReport)),
+        (nameof(FindUnvalidated), typeof(FindUnvalidated)),
+        (nameof(PlanCompletions), typeof(PlanCompletions)),
+        (nameof(StoreAnswers), typeof(StoreAnswers)),
     ];
 
     public static IReadOnlyList<(string Name, Type Type)> Entities { get; } =

@@ -11,8 +11,9 @@ namespace BatchEmbed.Cli.Commands;
 
 /// <summary>
 /// <c>run</c>: the main job on embedded defaults. Starts the host (SQLite, local files, the built-in index, the
-/// emulator), imports the sample receipts (lines and words), submits, ingests to completion through real batch round
-/// trips, compacts, searches, and prints a summary. Everything after start-up goes through the HTTP API.
+/// emulator), imports the sample receipts (lines and words, embedded; receipts and labels), submits, ingests to
+/// completion through real batch round trips, compacts, searches, validates the labels through completion batches,
+/// and prints a summary. Everything after start-up goes through the HTTP API.
 /// </summary>
 internal static class RunCommand
 {
@@ -32,7 +33,7 @@ internal static class RunCommand
     private static async Task<int> RunAsync(string corpus, string data, int port, bool keepRunning, TextWriter o, TextWriter progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        foreach (string c in s_collections)
+        foreach (string c in s_collections.Append("receipts").Append("labels"))
         {
             if (!File.Exists(Path.Combine(corpus, c + ".ndjson")))
             {
@@ -52,6 +53,18 @@ internal static class RunCommand
             await o.WriteLineAsync($"Imported {c}: {r["imported"]} new, {r["updated"]} updated, {r["unchanged"]} unchanged, {r["rejectedCount"]} rejected");
         }
 
+        await using (Stream file = File.OpenRead(Path.Combine(corpus, "receipts.ndjson")))
+        {
+            JsonNode r = (await ImportCommand.ImportAsync(client, "receipts", file, ct))!;
+            await o.WriteLineAsync($"Imported receipts: {r["imported"]} new, {r["updated"]} updated, {r["unchanged"]} unchanged, {r["rejectedCount"]} rejected (metadata for the label prompts; not embedded)");
+        }
+
+        await using (Stream file = File.OpenRead(Path.Combine(corpus, "labels.ndjson")))
+        {
+            await o.WriteAsync("Imported ");
+            await LabelsCommand.WriteImportAsync(o, (await LabelsCommand.ImportAsync(client, file, ct))!);
+        }
+
         var submitted = new List<JsonObject>();
         foreach (string c in s_collections)
         {
@@ -66,6 +79,12 @@ internal static class RunCommand
             await o.WriteAsync(c + ": ");
             await Views.WriteIngestAsync(o, ingest);
         }
+
+        JsonObject validation = await ValidateCommand.SubmitAsync(client, null, progress, ct);
+        await o.WriteAsync("labels: ");
+        await Views.WriteSubmitAsync(o, validation);
+        JsonObject answers = await ValidateCommand.IngestAsync(client, wait: true, progress, ct);
+        await o.WriteLineAsync("labels: " + (string?)answers["message"]);
 
         (string id, string text) = DistinctItem(Path.Combine(corpus, "lines.ndjson"));
         JsonObject hits = await SearchCommand.SearchAsync(client, "lines", text, 3, ct);
@@ -91,6 +110,11 @@ internal static class RunCommand
 
         var inv = CultureInfo.InvariantCulture;
         await o.WriteLineAsync(string.Create(inv, $"  total    {succeeded:N0} of {items:N0} items embedded; {batches} batches; {tokens:N0} tokens; projected {Views.Usd(projected)}, actual {Views.Usd(actual)} (batch price)"));
+        var labelStats = (JsonObject)(await client.GetAsync("api/labels/stats", ct))!;
+        JsonObject byStatus = labelStats["byStatus"]!.AsObject();
+        long judged = (long)byStatus["Valid"]! + (long)byStatus["Invalid"]! + (long)byStatus["NeedsReview"]!;
+        await o.WriteLineAsync(string.Create(inv,
+            $"  labels   {judged:N0} of {(long)labelStats["total"]!:N0} validated: {(long)byStatus["Valid"]!:N0} valid, {(long)byStatus["Invalid"]!:N0} invalid, {(long)byStatus["NeedsReview"]!:N0} need review; {(int?)validation["batches"] ?? 0} completion batch(es), actual {Views.Usd(answers["totals"]?["actualUsd"])}"));
         await o.WriteLineAsync(string.Create(inv, $"  elapsed  {clock.Elapsed.TotalSeconds:F1} s"));
         string keys = Path.Combine(Path.GetFullPath(data), HostKeys.FileName);
         await o.WriteLineAsync($"  monitor  {host.BaseUrl}monitor (sign in with the AdminKey in {keys})");
@@ -105,7 +129,7 @@ internal static class RunCommand
             await o.WriteLineAsync("           (the host stops now: add --keep-running, or start it again on the same data with `dotnet run --project src/Host`)");
         }
 
-        return succeeded == items ? CliApp.Ok : CliApp.InputRejected;
+        return succeeded == items && judged == (long)labelStats["total"]! ? CliApp.Ok : CliApp.InputRejected;
     }
 
     private static async Task<HostApp> StartHostAsync(string data, int port)

@@ -48,7 +48,7 @@ internal static class SamplesCommand
                 await WriteAsync("receipts", [receipt.ToReceiptItem()]);
                 await WriteAsync("lines", receipt.ToLineItems());
                 await WriteAsync("words", receipt.ToWordItems());
-                await WriteAsync("labels", receipt.ToLabelItems());
+                await WriteLinesAsync("labels", receipt.ToLabels().Select(l => l.ToJson()));
             }
         }
         finally
@@ -77,6 +77,18 @@ internal static class SamplesCommand
             }
 
             await stream.WriteAsync(buffer.WrittenMemory, ct);
+            files[name] = (stream, n);
+        }
+
+        async Task WriteLinesAsync(string name, IEnumerable<string> lines)
+        {
+            (FileStream stream, long n) = files[name];
+            foreach (string line in lines)
+            {
+                await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line + "\n"), ct);
+                n++;
+            }
+
             files[name] = (stream, n);
         }
     }

@@ -47,7 +47,7 @@ public sealed class ChatBatchPlanner
         using var lines = new RequestLineWriter();
         var limits = BatchLimits.From(_settings.Profile, _settings.MaxTokensPerBatch) with { MaxInputs = null };
         await using var writer = new BatchFileWriter(
-            sink, limits, "completion", $"cmp-{_settings.Name}", BatchEndpoints.ChatCompletions, _settings.Model, plan.Fingerprint);
+            sink, limits, "completion", $"cmp-{_settings.Name}", BatchEndpoints.ChatCompletions, _settings.Model, plan.Fingerprint, _settings.BatchIdSalt);
 
         long ordinal = 0;
         decimal standard = 0;

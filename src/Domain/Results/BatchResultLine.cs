@@ -3,6 +3,8 @@ namespace BatchEmbed.Domain.Results;
 /// <summary>One line of a batch output or error file.</summary>
 /// <param name="Embeddings">The vectors of an embeddings response, in input order (one per input).</param>
 /// <param name="Content">The first choice's message content of a chat response.</param>
+/// <param name="FinishReason">The first choice's <c>finish_reason</c> (<c>stop</c>, <c>length</c>, ...).</param>
+/// <param name="Refusal">The first choice's <c>refusal</c>, when the model declined.</param>
 public sealed record BatchResultLine(
     long LineNumber,
     ResultLineKind Kind,
@@ -13,4 +15,6 @@ public sealed record BatchResultLine(
     string? ErrorCode,
     string? ErrorMessage,
     long PromptTokens,
-    long CompletionTokens);
+    long CompletionTokens,
+    string? FinishReason = null,
+    string? Refusal = null);

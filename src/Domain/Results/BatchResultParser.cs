@@ -77,7 +77,9 @@ internal static class BatchResultParser
             ok ? null : state.ErrorCode ?? (state.StatusCode is { } s ? $"http_{s}" : "error"),
             ok ? null : state.ErrorMessage ?? "no message",
             state.PromptTokens,
-            state.CompletionTokens);
+            state.CompletionTokens,
+            state.FinishReason,
+            state.Refusal);
     }
 
     private static BatchResultLine Malformed(long lineNumber, string? customId, string message) =>
@@ -237,19 +239,28 @@ internal static class BatchResultParser
         {
             while (NextProperty(ref r, out string? name))
             {
-                if (name == "message" && r.TokenType == JsonTokenType.StartObject && state.Content is null)
+                if (name == "message" && r.TokenType == JsonTokenType.StartObject && !state.SeenMessage)
                 {
+                    state.SeenMessage = true;
                     while (NextProperty(ref r, out string? field))
                     {
                         if (field == "content" && r.TokenType == JsonTokenType.String)
                         {
                             state.Content = r.GetString();
                         }
+                        else if (field == "refusal" && r.TokenType == JsonTokenType.String)
+                        {
+                            state.Refusal = r.GetString();
+                        }
                         else
                         {
                             r.Skip();
                         }
                     }
+                }
+                else if (name == "finish_reason" && r.TokenType == JsonTokenType.String && state.FinishReason is null)
+                {
+                    state.FinishReason = r.GetString();
                 }
                 else
                 {
@@ -342,6 +353,9 @@ internal static class BatchResultParser
         public string? ErrorMessage;
         public List<float[]>? Embeddings;
         public string? Content;
+        public bool SeenMessage;
+        public string? Refusal;
+        public string? FinishReason;
         public long PromptTokens;
         public long CompletionTokens;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using BatchEmbed.Domain.Items;
+using BatchEmbed.Domain.Labels;
 
 namespace BatchEmbed.Domain.Samples;
 
@@ -56,18 +57,9 @@ public sealed record Receipt(
             j.WriteNumber("wordNo", w.WordNo);
         })));
 
-    /// <summary>Labelled words awaiting validation (the completion flow's input).</summary>
-    public IEnumerable<CorpusItem> ToLabelItems() => Words.Where(w => w.Label is not null).Select(w => new CorpusItem(
-        string.Create(CultureInfo.InvariantCulture, $"{GroupKey}/{w.LineNo}/{w.WordNo}/{w.Label}"),
-        w.Text,
-        GroupKey,
-        Json(j =>
-        {
-            j.WriteString("label", w.Label);
-            j.WriteNumber("lineNo", w.LineNo);
-            j.WriteNumber("wordNo", w.WordNo);
-            j.WriteString("validationStatus", "PENDING");
-        })));
+    /// <summary>The labels its words carry, awaiting validation (the completion flow's input).</summary>
+    public IEnumerable<ReceiptLabel> ToLabels() =>
+        Words.Where(w => w.Label is not null).Select(w => new ReceiptLabel(ImageId, ReceiptId, w.LineNo, w.WordNo, w.Label!));
 
     private static string Json(Action<Utf8JsonWriter> write)
     {

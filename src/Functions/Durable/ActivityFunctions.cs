@@ -28,6 +28,18 @@ public static class ActivityFunctions
     public static Task<int> ClaimBatchItemsAsync([ActivityTrigger] ClaimBatchItemsInput input, FunctionContext context) =>
         Run<ClaimBatchItems, ClaimBatchItemsInput, int>(context, input);
 
+    [Function(nameof(FindUnvalidated))]
+    public static Task<IReadOnlyList<ItemRange>> FindUnvalidatedAsync([ActivityTrigger] FindUnembeddedInput input, FunctionContext context) =>
+        Run<FindUnvalidated, FindUnembeddedInput, IReadOnlyList<ItemRange>>(context, input);
+
+    [Function(nameof(PlanCompletions))]
+    public static Task<ChunkAndSerializeOutput> PlanCompletionsAsync([ActivityTrigger] PlanCompletionsInput input, FunctionContext context) =>
+        Run<PlanCompletions, PlanCompletionsInput, ChunkAndSerializeOutput>(context, input);
+
+    [Function(nameof(StoreAnswers))]
+    public static Task<IngestOutcome> StoreAnswersAsync([ActivityTrigger] StoreResultsInput input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
+        Run<StoreAnswers, StoreResultsInput, IngestOutcome>(context, input, client);
+
     [Function(nameof(ListQueuedBatches))]
     public static Task<QueueView> ListQueuedBatchesAsync([ActivityTrigger] string? input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
         Run<ListQueuedBatches, string?, QueueView>(context, input, client);

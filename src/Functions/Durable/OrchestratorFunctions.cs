@@ -27,4 +27,12 @@ public static class OrchestratorFunctions
     [Function(nameof(CancelBatch))]
     public static Task<BatchSummary> CancelBatchAsync([OrchestrationTrigger] TaskOrchestrationContext context, string input) =>
         new CancelBatch().RunAsync(context, input);
+
+    [Function(nameof(SubmitCompletions))]
+    public static Task<SubmitEmbeddingsOutput> SubmitCompletionsAsync([OrchestrationTrigger] TaskOrchestrationContext context, SubmitEmbeddingsInput input) =>
+        new SubmitCompletions().RunAsync(context, input);
+
+    [Function(nameof(IngestCompletions))]
+    public static Task<IngestCompletionsOutput> IngestCompletionsAsync([OrchestrationTrigger] TaskOrchestrationContext context, IngestEmbeddingsInput input) =>
+        new IngestCompletions().RunAsync(context, input);
 }

@@ -14,8 +14,9 @@ internal static class InferenceApi
     {
         api.MapPost("/embeddings", (HttpRequest request, CancellationToken ct) =>
             RunAsync(request, (w, body) => InferenceEngine.WriteEmbeddingsBody(w, body), ct));
-        api.MapPost("/chat/completions", (HttpRequest request, CancellationToken ct) =>
-            RunAsync(request, (w, body) => InferenceEngine.WriteChatBody(w, body, EmulatorStore.NewId("chatcmpl-"), DateTimeOffset.UtcNow.ToUnixTimeSeconds()), ct));
+        api.MapPost("/chat/completions", (HttpRequest request, EmulatorOptions options, CancellationToken ct) =>
+            RunAsync(request, (w, body) => InferenceEngine.WriteChatBody(
+                w, body, EmulatorStore.NewId("chatcmpl-"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), fault: options.Faults.ChatFaults.TryDequeue(out ChatFault f) ? f : null), ct));
     }
 
     private static async Task<IResult> RunAsync(HttpRequest request, Action<Utf8JsonWriter, JsonElement> write, CancellationToken ct)

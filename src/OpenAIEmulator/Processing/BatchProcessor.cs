@@ -280,7 +280,7 @@ internal sealed partial class BatchProcessor(EmulatorStore store, EmulatorOption
         return store.AddFile(temp, $"{b.Id}_{kind}.jsonl", "batch_output", now, null).Id;
     }
 
-    private static string SuccessLine(EmulatedBatch b, string customId, JsonElement body, long created)
+    private string SuccessLine(EmulatedBatch b, string customId, JsonElement body, long created)
     {
         byte[] json = InferenceEngine.Json(w =>
         {
@@ -297,7 +297,7 @@ internal sealed partial class BatchProcessor(EmulatorStore store, EmulatorOption
             }
             else
             {
-                (long p, long c) = InferenceEngine.WriteChatBody(w, body, EmulatorStore.NewId("chatcmpl-"), created);
+                (long p, long c) = InferenceEngine.WriteChatBody(w, body, EmulatorStore.NewId("chatcmpl-"), created, customId, ChatFaultFor(b));
                 b.InputTokens += p;
                 b.OutputTokens += c;
             }
@@ -378,6 +378,16 @@ internal sealed partial class BatchProcessor(EmulatorStore store, EmulatorOption
     }
 
     private static string? Meta(EmulatedBatch b, string key) => b.Metadata?.GetValueOrDefault(key);
+
+    /// <summary>The batch's own chat fault (metadata <c>emulator_chat_fault</c>), else the next queued one.</summary>
+    private ChatFault? ChatFaultFor(EmulatedBatch b) => Meta(b, "emulator_chat_fault") switch
+    {
+        "malformed" => ChatFault.Malformed,
+        "truncated" => ChatFault.Truncated,
+        "refusal" => ChatFault.Refusal,
+        "unknown_id" => ChatFault.UnknownId,
+        _ => options.Faults.ChatFaults.TryDequeue(out ChatFault f) ? f : null,
+    };
 
     internal static void SetStatus(EmulatedBatch b, string status)
     {

@@ -119,7 +119,8 @@ internal static class InferenceEngine
         3 + messages.EnumerateArray().Sum(x => 3 + tok.CountTokens(x.TryGetProperty("content", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty));
 
     /// <summary>Writes a chat completion body; returns (prompt, completion) tokens.</summary>
-    public static (long Prompt, long Completion) WriteChatBody(Utf8JsonWriter w, JsonElement body, string id, long created)
+    /// <param name="key">What the answer is derived from besides the schema (<see cref="ChatAnswerRule"/>): the batch line's custom_id, or "" for a synchronous call.</param>
+    public static (long Prompt, long Completion) WriteChatBody(Utf8JsonWriter w, JsonElement body, string id, long created, string key = "", ChatFault? fault = null)
     {
         string model = body.TryGetProperty("model", out JsonElement m) ? m.GetString() ?? "gpt-4o-mini" : throw new ArgumentException("'model' is required");
         if (!body.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
@@ -128,9 +129,9 @@ internal static class InferenceEngine
         }
 
         Tokenizer tok = TokenizerFor(model, "/v1/chat/completions");
-        string content = ChatResponder.Respond(body);
+        ChatAnswer answer = ChatResponder.Respond(body, key, fault, tok.CountTokens);
         long prompt = ChatPromptTokens(messages, tok);
-        long completion = tok.CountTokens(content);
+        long completion = tok.CountTokens(answer.Content ?? answer.Refusal ?? string.Empty);
         w.WriteStartObject();
         w.WriteString("id", id);
         w.WriteString("object", "chat.completion");
@@ -141,11 +142,27 @@ internal static class InferenceEngine
         w.WriteNumber("index", 0);
         w.WriteStartObject("message");
         w.WriteString("role", "assistant");
-        w.WriteString("content", content);
-        w.WriteNull("refusal");
+        if (answer.Content is null)
+        {
+            w.WriteNull("content");
+        }
+        else
+        {
+            w.WriteString("content", answer.Content);
+        }
+
+        if (answer.Refusal is null)
+        {
+            w.WriteNull("refusal");
+        }
+        else
+        {
+            w.WriteString("refusal", answer.Refusal);
+        }
+
         w.WriteEndObject();
         w.WriteNull("logprobs");
-        w.WriteString("finish_reason", "stop");
+        w.WriteString("finish_reason", answer.FinishReason);
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteStartObject("usage");

@@ -1,12 +1,15 @@
 using BatchEmbed.Connectors.Blobs;
 using BatchEmbed.Connectors.Items;
+using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Labels;
 using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Results;
 using Microsoft.DurableTask;
 
 namespace BatchEmbed.Workflows.Activities;
 
-public sealed record ClaimBatchItemsInput(string BatchId, string Collection, string Path);
+/// <param name="Kind">Embedding: the file's custom ids name items. Completion: each request names a receipt, and the labels it asks about are the items.</param>
+public sealed record ClaimBatchItemsInput(string BatchId, string Collection, string Path, BatchKind Kind = BatchKind.Embedding);
 
 /// <summary>
 /// Marks a planned batch's items Pending for it, only where no other batch holds them, as soon as it is queued: a
@@ -22,11 +25,24 @@ public sealed class ClaimBatchItems(IBlobStore blobs, IItemStore items) : TaskAc
         var ids = new HashSet<string>(StringComparer.Ordinal);
         await using (Stream file = await blobs.OpenReadAsync(input.Path, ct))
         {
-            await foreach (string customId in BatchInputReader.ReadCustomIdsAsync(file, ct))
+            if (input.Kind == BatchKind.Completion)
             {
-                if (CustomId.TryParse(customId, out CustomId id))
+                await foreach (LabelRequest request in LabelRequestReader.ReadAsync(file, ct))
                 {
-                    ids.Add(id.ItemId);
+                    if (CustomId.TryParse(request.CustomId, out CustomId id))
+                    {
+                        ids.UnionWith(request.LocalIds.Select(local => id.ItemId + "/" + local));
+                    }
+                }
+            }
+            else
+            {
+                await foreach (string customId in BatchInputReader.ReadCustomIdsAsync(file, ct))
+                {
+                    if (CustomId.TryParse(customId, out CustomId id))
+                    {
+                        ids.Add(id.ItemId);
+                    }
                 }
             }
         }

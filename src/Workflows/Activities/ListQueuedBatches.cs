@@ -1,4 +1,5 @@
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Quota;
 using BatchEmbed.Workflows.Pipeline;
 using BatchEmbed.Workflows.Settings;
@@ -9,7 +10,7 @@ namespace BatchEmbed.Workflows.Activities;
 
 /// <summary>A batch waiting in the queue, with what creating it needs.</summary>
 /// <param name="OrphanedBy">Set for a batch taken from the queue by an orchestration that has ended without creating it.</param>
-public sealed record QueuedBatch(string BatchId, string Collection, string Fingerprint, string Model, string Path, long Tokens, DateTimeOffset CreatedAt, string? OrphanedBy = null);
+public sealed record QueuedBatch(string BatchId, string Collection, string Fingerprint, string Model, string Path, long Tokens, DateTimeOffset CreatedAt, string? OrphanedBy = null, string Endpoint = BatchEndpoints.Embeddings);
 
 /// <param name="Queued">Every collection's queued batches, oldest (first planned) first.</param>
 /// <param name="Live">Batches that may hold a reservation: queued, being created, or open at the provider.</param>
@@ -31,11 +32,11 @@ public sealed class ListQueuedBatches(BatchSummaries summaries, DurableTaskClien
         {
             if (s.Status is BatchStatus.Queued)
             {
-                queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt));
+                queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt, Endpoint: s.Endpoint));
             }
             else if (s is { Status: BatchStatus.Planned, DequeuedBy: { } owner } && !(active.TryGetValue(owner, out bool known) ? known : active[owner] = await IsActiveAsync(owner)))
             {
-                queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt, owner));
+                queued.Add(new QueuedBatch(s.BatchId, s.Collection, s.Fingerprint, s.Model, s.InputPath, s.Tokens, s.CreatedAt, owner, s.Endpoint));
             }
 
             if (s.Status is BatchStatus.Queued or BatchStatus.Planned || BatchTransitions.IsOpen(s.Status))

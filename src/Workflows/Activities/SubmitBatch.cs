@@ -10,7 +10,7 @@ using Microsoft.DurableTask;
 
 namespace BatchEmbed.Workflows.Activities;
 
-public sealed record SubmitBatchInput(string BatchId, string Collection, string Fingerprint, string Path);
+public sealed record SubmitBatchInput(string BatchId, string Collection, string Fingerprint, string Path, string Endpoint = BatchEndpoints.Embeddings);
 
 /// <summary>
 /// Creates one batch at the provider, exactly once (its items were claimed when it was queued). A retried attempt first
@@ -30,7 +30,7 @@ public sealed class SubmitBatch(
     {
         ArgumentNullException.ThrowIfNull(input);
         CancellationToken ct = CancellationToken.None;
-        if (!provider.Profile.SupportsBatchEmbeddings)
+        if (input.Endpoint == BatchEndpoints.Embeddings && !provider.Profile.SupportsBatchEmbeddings)
         {
             return await sync.EmbedAsync(input, ct);
         }
@@ -81,7 +81,7 @@ public sealed class SubmitBatch(
         };
         try
         {
-            return await provider.CreateBatchAsync(new BatchCreateRequest(input.BatchId, fileId, BatchEndpoints.Embeddings, metadata), ct);
+            return await provider.CreateBatchAsync(new BatchCreateRequest(input.BatchId, fileId, input.Endpoint, metadata), ct);
         }
         catch (BatchProviderException ex) when (ex.Kind == BatchProviderErrorKind.NotFound)
         {

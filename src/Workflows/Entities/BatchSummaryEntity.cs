@@ -147,8 +147,9 @@ public sealed class BatchSummaryEntity : TaskEntity<BatchSummary?>
         {
             ActualUsd = outcome.ActualUsd,
             ActualInputTokens = s.ActualInputTokens ?? outcome.PromptTokens,
+            ActualOutputTokens = s.ActualOutputTokens ?? (outcome.CompletionTokens > 0 ? outcome.CompletionTokens : null),
             Errors = Merge(s.Errors, outcome.Problems),
-            Ingest = new IngestCounts(outcome.ItemsSucceeded, outcome.ItemsRequeued, outcome.ItemsFailed, outcome.Vectors),
+            Ingest = new IngestCounts(outcome.ItemsSucceeded, outcome.ItemsRequeued, outcome.ItemsFailed, outcome.Vectors, outcome.Verdicts),
         };
         return State;
     }

@@ -1,3 +1,5 @@
+using BatchEmbed.Domain.Batches;
+
 namespace BatchEmbed.Workflows.Entities;
 
 /// <summary>A batch as the provider last reported it (PollBatch's answer, and SubmitBatch's).</summary>
@@ -18,7 +20,8 @@ public sealed record ProviderObservation(
 /// <summary>Why a batch was never created.</summary>
 public sealed record SubmitFailure(string Reason, DateTimeOffset At);
 
-/// <summary>What StoreResults did with a terminal batch.</summary>
+/// <summary>What StoreResults (or StoreAnswers) did with a terminal batch.</summary>
+/// <param name="Verdicts">For a completion batch: the labels it settled, by verdict.</param>
 public sealed record IngestOutcome(
     int ItemsSucceeded,
     int ItemsRequeued,
@@ -27,7 +30,9 @@ public sealed record IngestOutcome(
     long PromptTokens,
     decimal ActualUsd,
     IReadOnlyList<string> Problems,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    long CompletionTokens = 0,
+    VerdictCounts? Verdicts = null);
 
 /// <summary>Who takes a queued batch for creation (an orchestration instance id), and when.</summary>
 public sealed record DequeueRequest(string Owner, DateTimeOffset At);

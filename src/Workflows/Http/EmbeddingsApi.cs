@@ -120,7 +120,7 @@ public static class EmbeddingsApi
         return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(EnrichAuto), input, ct), links);
     }
 
-    private static IResult AlreadyRunning(HttpContext http, string id, CheckStatusLinks links)
+    public static IResult AlreadyRunning(HttpContext http, string id, CheckStatusLinks links)
     {
         var payload = links(http, id);
         return Problems.Conflict($"'{id}' is already running; follow it instead of starting another.", new Dictionary<string, object?>

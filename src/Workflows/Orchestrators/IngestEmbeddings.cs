@@ -8,7 +8,7 @@ namespace BatchEmbed.Workflows.Orchestrators;
 
 /// <param name="Collection">One collection, or null for all.</param>
 /// <param name="Wait">Keep polling (on durable timers) until no batch is open, or until <paramref name="DeadlineUtc"/>.</param>
-/// <param name="Totals">Carried across ContinueAsNew generations.</param>
+/// <param name="Totals">Carried across ContinueAsNew generations (with <paramref name="Verdicts"/> and <paramref name="CompletionTokens"/> for completions).</param>
 public sealed record IngestEmbeddingsInput(
     string? Collection,
     int MaxConcurrency,
@@ -17,7 +17,9 @@ public sealed record IngestEmbeddingsInput(
     int PollSeconds = 5,
     DateTime? DeadlineUtc = null,
     IngestTotals? Totals = null,
-    int Submitted = 0);
+    int Submitted = 0,
+    VerdictCounts? Verdicts = null,
+    long CompletionTokens = 0);
 
 public sealed record IngestTotals(int Polls, int BatchesIngested, int ItemsSucceeded, int ItemsRequeued, int ItemsFailed, long Vectors, decimal ActualUsd)
 {
@@ -53,9 +55,10 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
         ArgumentNullException.ThrowIfNull(input);
         IngestTotals totals = (input.Totals ?? IngestTotals.Zero) with { Polls = (input.Totals?.Polls ?? 0) + 1 };
 
-        IReadOnlyList<PendingBatch> pending = await context.CallActivityAsync<IReadOnlyList<PendingBatch>>(nameof(ListPendingBatches), input.Collection, Retries.Local);
+        IReadOnlyList<PendingBatch> pending = [.. (await context.CallActivityAsync<IReadOnlyList<PendingBatch>>(nameof(ListPendingBatches), input.Collection, Retries.Local))
+            .Where(b => b.Kind == BatchKind.Embedding)];
         context.SetCustomStatus(new { phase = "polling", batches = pending.Count, ingested = totals.BatchesIngested });
-        IReadOnlyList<(IngestOutcome? Outcome, bool Requeued)> polled = await FanOut.RunAsync(pending, input.MaxConcurrency, b => IngestOne(context, input, b));
+        IReadOnlyList<(IngestOutcome? Outcome, bool Requeued)> polled = await FanOut.RunAsync(pending, input.MaxConcurrency, b => BatchIngest.RunAsync(context, b, nameof(StoreResults), input.MaxAttempts));
         var outcomes = polled.Select(p => p.Outcome).ToList();
 
         var touched = new SortedSet<(string Collection, string Fingerprint)>();
@@ -99,30 +102,5 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
             : $"Ingested {totals.BatchesIngested} batch(es); {open} still open at the provider{queuedNote}{(pastDeadline ? " at the deadline" : string.Empty)}.";
         context.SetCustomStatus(new { phase = "done", open, queued, ingested = totals.BatchesIngested, items = totals.ItemsSucceeded });
         return new IngestEmbeddingsOutput(totals, open, compactions, message, queued, submitted);
-    }
-
-    /// <summary>
-    /// Polls one batch while it is open and, once its BatchSummary is terminal, stores its results; no outcome while it
-    /// is still open, or once it is back in the queue (refused for the enqueued-token limit). A batch already recorded terminal (embedded synchronously, never created, or polled before a crash)
-    /// goes straight to StoreResults.
-    /// </summary>
-    private static async Task<(IngestOutcome? Outcome, bool Requeued)> IngestOne(TaskOrchestrationContext context, IngestEmbeddingsInput input, PendingBatch batch)
-    {
-        var id = BatchSummaryEntity.Id(batch.BatchId);
-        if (BatchTransitions.IsOpen(batch.Status))
-        {
-            ProviderObservation observation = await context.CallActivityAsync<ProviderObservation>(
-                nameof(PollBatch), batch.ProviderBatchId ?? throw new InvalidOperationException($"Open batch '{batch.BatchId}' has no provider batch id."), Retries.Provider);
-            BatchSummary summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observation with { At = context.UtcNow() });
-            await QueueDrain.AccountAsync(context, summary, observation);
-            if (!BatchTransitions.IsTerminal(summary.Status))
-            {
-                return (null, summary.Status == BatchStatus.Queued);
-            }
-        }
-
-        IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(nameof(StoreResults), new StoreResultsInput(batch.BatchId, input.MaxAttempts), Retries.Local);
-        await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Ingested), outcome with { At = context.UtcNow() });
-        return (outcome, false);
     }
 }

@@ -91,7 +91,7 @@ internal static class QueueDrain
         try
         {
             ProviderObservation observed = await context.CallActivityAsync<ProviderObservation>(
-                nameof(SubmitBatch), new SubmitBatchInput(batch.BatchId, batch.Collection, batch.Fingerprint, batch.Path), Retries.Provider);
+                nameof(SubmitBatch), new SubmitBatchInput(batch.BatchId, batch.Collection, batch.Fingerprint, batch.Path, batch.Endpoint), Retries.Provider);
             BatchSummary summary = await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Observe), observed with { At = context.UtcNow() });
             await AccountAsync(context, summary, observed);
             return summary.Status == BatchStatus.Queued ? Result.Refused : Result.Submitted;

@@ -12,7 +12,7 @@ namespace BatchEmbed.Workflows.Pipeline;
 /// </summary>
 public static class PipelineServiceCollectionExtensions
 {
-    public static IServiceCollection AddPipeline(this IServiceCollection services, PipelineOptions pipeline, StorageOptions storage, ProviderOptions provider, Uri endpoint, string apiKey)
+    public static IServiceCollection AddPipeline(this IServiceCollection services, PipelineOptions pipeline, CompletionOptions completions, StorageOptions storage, ProviderOptions provider, Uri endpoint, string apiKey)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var providerOptions = new OpenAIProviderOptions
@@ -25,6 +25,10 @@ public static class PipelineServiceCollectionExtensions
         var batchProvider = new OpenAIBatchProvider(providerOptions);
         services.AddSingleton(pipeline);
         services.AddSingleton(new EmbeddingConfig(pipeline, batchProvider.Profile));
+        services.AddSingleton(completions);
+        services.AddSingleton(new CompletionConfig(completions, pipeline, batchProvider.Profile));
+        services.AddSingleton<ReceiptContexts>();
+        services.AddSingleton<LabelImporter>();
         services.AddSingleton<IBatchProvider>(batchProvider);
         services.AddStores(storage, pipeline.DataDirectory);
         services.AddSingleton<SyncRateLimiter>();

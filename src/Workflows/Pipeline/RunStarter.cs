@@ -9,7 +9,7 @@ namespace BatchEmbed.Workflows.Pipeline;
 /// Starts the pipeline's orchestrations with inputs filled from settings, under fixed instance ids per collection
 /// (<c>submit-{collection}</c>, <c>ingest-{collection}</c>) so that one of each runs at a time.
 /// </summary>
-public sealed class RunStarter(DurableTaskClient client, EmbeddingConfig config, PipelineOptions options)
+public sealed class RunStarter(DurableTaskClient client, EmbeddingConfig config, CompletionConfig completions, PipelineOptions options)
 {
     public static string SubmitId(string collection) => "submit-" + collection;
 
@@ -20,6 +20,19 @@ public sealed class RunStarter(DurableTaskClient client, EmbeddingConfig config,
 
     public IngestEmbeddingsInput IngestInput(string? collection, bool wait) =>
         new(collection, options.MaxConcurrency, options.MaxAttempts, wait, options.PollSeconds);
+
+    /// <summary>The label validations' singletons: one submission and one ingest at a time.</summary>
+    public const string ValidateSubmitId = "validate-submit";
+
+    public const string ValidateIngestId = "validate-ingest";
+
+    /// <summary>SubmitCompletions's input: the labels collection under the prompt's fingerprint.</summary>
+    public SubmitEmbeddingsInput ValidateSubmitInput(decimal? budgetUsd = null, bool dryRun = false, long? maxLabels = null) => new(
+        completions.Options.LabelsCollection, completions.Fingerprint, completions.Options.Model, budgetUsd ?? options.BudgetUsd, dryRun, maxLabels,
+        completions.Options.PageSize, options.MaxConcurrency);
+
+    public IngestEmbeddingsInput ValidateIngestInput(bool wait) =>
+        new(completions.Options.LabelsCollection, options.MaxConcurrency, completions.Options.MaxAttempts, wait, options.PollSeconds);
 
     /// <summary>
     /// Starts <paramref name="name"/> as <paramref name="instanceId"/> unless that instance is Pending, Running or

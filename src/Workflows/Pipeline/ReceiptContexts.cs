@@ -1,0 +1,69 @@
+using System.Globalization;
+using BatchEmbed.Connectors.Items;
+using BatchEmbed.Domain.Labels;
+using BatchEmbed.Workflows.Settings;
+
+namespace BatchEmbed.Workflows.Pipeline;
+
+/// <summary>Reads what a validation prompt carries about a receipt from the item store: its metadata, lines and words.</summary>
+public sealed class ReceiptContexts(IItemStore items, CompletionOptions options)
+{
+    private const int Page = 1_000;
+
+    public async Task<ReceiptContext> ReadAsync(string receiptKey, IReadOnlyList<LabelToJudge> labels, CancellationToken ct)
+    {
+        StoredItem? receipt = await items.GetAsync(options.ReceiptsCollection, receiptKey, ct);
+        var lines = new List<ContextLine>();
+        await foreach (StoredItem line in ListAsync(options.LinesCollection, receiptKey, ct))
+        {
+            if (Numbers(line.Id, receiptKey) is [int lineNo])
+            {
+                lines.Add(new ContextLine(lineNo, line.Text));
+            }
+        }
+
+        var words = new List<ContextWord>();
+        await foreach (StoredItem word in ListAsync(options.WordsCollection, receiptKey, ct))
+        {
+            if (Numbers(word.Id, receiptKey) is [int lineNo, int wordNo])
+            {
+                words.Add(new ContextWord(lineNo, wordNo, word.Text));
+            }
+        }
+
+        return new ReceiptContext(receiptKey, receipt?.MetadataJson, lines, words, labels);
+    }
+
+    /// <summary>Every item of <paramref name="collection"/> under <c>{receiptKey}/</c>, in id order.</summary>
+    public async IAsyncEnumerable<StoredItem> ListAsync(string collection, string receiptKey, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? cursor = null;
+        do
+        {
+            ItemPage page = await items.ListAsync(collection, receiptKey + "/", cursor, Page, ct);
+            foreach (StoredItem item in page.Items)
+            {
+                yield return item;
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+    }
+
+    /// <summary>The numbers after <c>{receiptKey}/</c> in an id (<c>3</c> for a line, <c>3/2</c> for a word), or null.</summary>
+    public static int[]? Numbers(string id, string receiptKey)
+    {
+        string[] parts = id[(receiptKey.Length + 1)..].Split('/');
+        var numbers = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]))
+            {
+                return null;
+            }
+        }
+
+        return numbers;
+    }
+}
