@@ -30,6 +30,11 @@ public sealed class FunctionsMetadataTests
         ("Api_BatchProvider", "get", "batches/{batchId}/provider", "Function"),
         ("Api_BatchErrors", "get", "batches/{batchId}/errors", "Function"),
         ("Api_CancelBatch", "post", "batches/{batchId}/cancel", "Function"),
+        ("Api_ImportLabels", "post", "labels", "Function"),
+        ("Api_ListLabels", "get", "labels", "Function"),
+        ("Api_LabelStats", "get", "labels/stats", "Function"),
+        ("Api_ValidateSubmit", "post", "validations/submit", "Function"),
+        ("Api_ValidateIngest", "post", "validations/ingest", "Function"),
         ("Monitor", "get", "monitor/{name?}", "Anonymous"),
     ];
 
@@ -61,7 +66,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(Names(WorkflowRegistry.Orchestrators), FunctionsOf(metadata, "orchestrationTrigger"));
         Assert.Equal(Names(WorkflowRegistry.Activities), FunctionsOf(metadata, "activityTrigger"));
         Assert.Equal(Names(WorkflowRegistry.Entities), FunctionsOf(metadata, "entityTrigger"));
-        Assert.Equal(5, WorkflowRegistry.Orchestrators.Count);
+        Assert.Equal(7, WorkflowRegistry.Orchestrators.Count);
         Assert.Equal(3, WorkflowRegistry.Entities.Count);
     }
 

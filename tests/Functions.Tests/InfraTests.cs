@@ -79,7 +79,7 @@ public sealed partial class InfraTests
     /// <summary>The settings the app binds at start: every settable property of its options classes, and the timer's schedule.</summary>
     private static IEnumerable<string> SettingsRead()
     {
-        foreach ((Type type, string section) in new[] { (typeof(PipelineOptions), PipelineOptions.Section), (typeof(ProviderOptions), ProviderOptions.Section), (typeof(StorageOptions), StorageOptions.Section) })
+        foreach ((Type type, string section) in new[] { (typeof(PipelineOptions), PipelineOptions.Section), (typeof(CompletionOptions), CompletionOptions.Section), (typeof(ProviderOptions), ProviderOptions.Section), (typeof(StorageOptions), StorageOptions.Section) })
         {
             foreach (PropertyInfo p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
             {
