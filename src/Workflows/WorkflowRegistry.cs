@@ -39,7 +39,6 @@ public static class WorkflowRegistry
         (nameof(CancelProviderBatch), typeof(CancelProviderBatch)),
         (nameof(ListCollections), typeof(ListCollections)),
         (nameof(WriteEnrichmentReport), typeof(WriteEnrichmentReport)),
-        (nameof(FindUnvalidated), typeof(FindUnvalidated)),
         (nameof(PlanCompletions), typeof(PlanCompletions)),
         (nameof(StoreAnswers), typeof(StoreAnswers)),
     ];

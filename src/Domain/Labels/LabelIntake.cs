@@ -58,7 +58,7 @@ public sealed class LabelIntake(string source, IReadOnlySet<string> allowedLabel
                 continue;
             }
 
-            if (Parse(reader.Current.Span, out string? error) is { } label)
+            if (Parse(reader.Current, out string? error) is { } label)
             {
                 yield return new LabelLine(reader.LineNumber, label);
             }
@@ -69,13 +69,13 @@ public sealed class LabelIntake(string source, IReadOnlySet<string> allowedLabel
         }
     }
 
-    private ReceiptLabel? Parse(ReadOnlySpan<byte> line, out string? error)
+    private ReceiptLabel? Parse(ReadOnlyMemory<byte> line, out string? error)
     {
         error = null;
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(line.ToArray());
+            doc = JsonDocument.Parse(line);
         }
         catch (JsonException ex)
         {

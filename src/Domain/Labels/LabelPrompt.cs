@@ -74,7 +74,7 @@ public sealed class LabelPrompt
             0);
     }
 
-    public int MaxCompletionTokens(int labels) => LabelPromptSettings.AnswerOverheadTokens + (labels * _settings.MaxCompletionTokensPerLabel);
+    private int MaxCompletionTokens(int labels) => LabelPromptSettings.AnswerOverheadTokens + (labels * _settings.MaxCompletionTokensPerLabel);
 
     private string Schema(IEnumerable<string> ids)
     {

@@ -1,3 +1,5 @@
+using BatchEmbed.Domain.Batches;
+
 namespace BatchEmbed.Domain.Planning;
 
 /// <summary>The batch endpoints this product plans for. Every line's <c>url</c> equals the batch's endpoint.</summary>
@@ -5,4 +7,7 @@ public static class BatchEndpoints
 {
     public const string Embeddings = "/v1/embeddings";
     public const string ChatCompletions = "/v1/chat/completions";
+
+    /// <summary>Where batches of a kind go.</summary>
+    public static string For(BatchKind kind) => kind == BatchKind.Completion ? ChatCompletions : Embeddings;
 }

@@ -28,10 +28,6 @@ public static class ActivityFunctions
     public static Task<int> ClaimBatchItemsAsync([ActivityTrigger] ClaimBatchItemsInput input, FunctionContext context) =>
         Run<ClaimBatchItems, ClaimBatchItemsInput, int>(context, input);
 
-    [Function(nameof(FindUnvalidated))]
-    public static Task<IReadOnlyList<ItemRange>> FindUnvalidatedAsync([ActivityTrigger] FindUnembeddedInput input, FunctionContext context) =>
-        Run<FindUnvalidated, FindUnembeddedInput, IReadOnlyList<ItemRange>>(context, input);
-
     [Function(nameof(PlanCompletions))]
     public static Task<ChunkAndSerializeOutput> PlanCompletionsAsync([ActivityTrigger] PlanCompletionsInput input, FunctionContext context) =>
         Run<PlanCompletions, PlanCompletionsInput, ChunkAndSerializeOutput>(context, input);

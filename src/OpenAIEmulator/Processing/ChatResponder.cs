@@ -133,10 +133,11 @@ internal static class ChatResponder
                         if (IdEnum(items) is { } ids)
                         {
                             // One element per id the schema allows, each answered under its own id.
+                            JsonElement rest = WithoutId(items);
                             foreach (JsonElement id in ids.EnumerateArray())
                             {
                                 string value = id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText();
-                                var element = (JsonObject)Generate(WithoutId(items), name, value)!;
+                                var element = (JsonObject)Generate(rest, name, value)!;
                                 element.Insert(0, "id", JsonNode.Parse(Spoil(id.GetRawText())));
                                 arr.Add(element);
                             }

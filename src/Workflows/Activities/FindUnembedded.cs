@@ -1,18 +1,31 @@
 using BatchEmbed.Connectors.Items;
+using BatchEmbed.Domain.Batches;
 using BatchEmbed.Workflows.Pipeline;
 using Microsoft.DurableTask;
 
 namespace BatchEmbed.Workflows.Activities;
 
-public sealed record FindUnembeddedInput(string Collection, string Fingerprint, int PageSize, long? MaxItems);
+/// <param name="Kind">Embedding: items that need an embedding. Completion: labels that need validation (the fingerprint is the prompt's).</param>
+public sealed record FindUnembeddedInput(string Collection, string Fingerprint, int PageSize, long? MaxItems, BatchKind Kind = BatchKind.Embedding);
 
-/// <summary>Pages the items that need an embedding by keyset and returns page descriptors (id ranges), never items.</summary>
-public sealed class FindUnembedded(IItemStore items, EmbeddingConfig config) : TaskActivity<FindUnembeddedInput, IReadOnlyList<ItemRange>>
+/// <summary>
+/// Pages the items that need work under the current fingerprint (an embedding, or a label's validation) by keyset and
+/// returns page descriptors (id ranges), never items.
+/// </summary>
+public sealed class FindUnembedded(IItemStore items, EmbeddingConfig embeddings, CompletionConfig completions) : TaskActivity<FindUnembeddedInput, IReadOnlyList<ItemRange>>
 {
     public override Task<IReadOnlyList<ItemRange>> RunAsync(TaskActivityContext context, FindUnembeddedInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        config.EnsureFingerprint(input.Fingerprint);
+        if (input.Kind == BatchKind.Completion)
+        {
+            completions.EnsureFingerprint(input.Fingerprint);
+        }
+        else
+        {
+            embeddings.EnsureFingerprint(input.Fingerprint);
+        }
+
         return items.PageUnembeddedAsync(input.Collection, input.Fingerprint, input.PageSize, input.MaxItems, CancellationToken.None);
     }
 }

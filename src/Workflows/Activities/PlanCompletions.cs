@@ -73,8 +73,9 @@ public sealed class PlanCompletions(IItemStore items, IBlobStore blobs, ReceiptC
 
     private async Task<ChatRequest> RequestAsync(string collection, string receiptKey, List<LabelToJudge> labels, CancellationToken ct)
     {
-        ReceiptContext receipt = await receipts.ReadAsync(receiptKey, labels, ct);
-        return config.Prompt.Build(receipt, CustomId.Format(collection, receiptKey, 0));
+        // A receipt deleted since its labels were imported is still asked about, from its labels alone.
+        ReceiptContext receipt = await receipts.ReadAsync(receiptKey, ct) ?? new ReceiptContext(receiptKey, null, [], [], []);
+        return config.Prompt.Build(receipt with { Labels = labels }, CustomId.Format(collection, receiptKey, 0));
     }
 
     /// <summary>The page's labels that need validation, then those after it that finish its last receipt.</summary>

@@ -44,53 +44,39 @@ public sealed class StoreAnswers(IItemStore items, IBlobStore blobs, ResultFiles
         var verdicts = new Dictionary<string, LabelVerdict>(StringComparer.Ordinal);
         var problems = new Dictionary<string, string>(StringComparer.Ordinal); // custom id -> why its receipt goes back
         long promptTokens = 0, completionTokens = 0;
-        foreach (string? fileId in new[] { batch.OutputFileId, batch.ErrorFileId })
+        await foreach (BatchResultLine line in files.ReadAllAsync(batch, ct))
         {
-            if (fileId is null)
+            ResultOutcome outcome = reconciler.Observe(line);
+            if (line.CustomId is null || !asked.TryGetValue(line.CustomId, out LabelRequest? request) || !CustomId.TryParse(line.CustomId, out CustomId id))
             {
                 continue;
             }
 
-            await foreach (BatchResultLine line in files.ReadAsync(fileId, ct))
+            if (outcome == ResultOutcome.Ok)
             {
-                ResultOutcome outcome = reconciler.Observe(line);
-                if (line.CustomId is null || !asked.TryGetValue(line.CustomId, out LabelRequest? request) || !CustomId.TryParse(line.CustomId, out CustomId id))
+                promptTokens += line.PromptTokens;
+                completionTokens += line.CompletionTokens;
+                LabelAnswer answer = LabelAnswerParser.Parse(line.Content, line.FinishReason, line.Refusal, request.LocalIds, config.Allowed);
+                if (answer.Ok)
                 {
-                    continue;
-                }
-
-                if (outcome == ResultOutcome.Ok)
-                {
-                    promptTokens += line.PromptTokens;
-                    completionTokens += line.CompletionTokens;
-                    LabelAnswer answer = LabelAnswerParser.Parse(line.Content, line.FinishReason, line.Refusal, request.LocalIds, config.Allowed);
-                    if (answer.Ok)
+                    foreach ((string local, LabelVerdict v) in answer.Verdicts)
                     {
-                        foreach ((string local, LabelVerdict v) in answer.Verdicts)
-                        {
-                            verdicts[id.ItemId + "/" + local] = v;
-                        }
-                    }
-                    else
-                    {
-                        problems.TryAdd(line.CustomId, $"{answer.ProblemCode}: {answer.Problem}");
+                        verdicts[id.ItemId + "/" + local] = v;
                     }
                 }
-                else if (outcome == ResultOutcome.Failed)
+                else
                 {
-                    problems.TryAdd(line.CustomId, $"{line.ErrorCode}: {line.ErrorMessage}");
+                    problems.TryAdd(line.CustomId, $"{answer.ProblemCode}: {answer.Problem}");
                 }
+            }
+            else if (outcome == ResultOutcome.Failed)
+            {
+                problems.TryAdd(line.CustomId, $"{line.ErrorCode}: {line.ErrorMessage}");
             }
         }
 
-        string missingCode = batch.Status switch
-        {
-            BatchStatus.Expired => "batch_expired",
-            BatchStatus.Cancelled => "batch_cancelled",
-            BatchStatus.Failed => "batch_failed",
-            _ => "missing",
-        };
-        ReconcileReport report = reconciler.Complete(missingCode, batch.Errors.Count > 0 ? string.Join("; ", batch.Errors) : "no result line was returned for this request");
+        (string missingCode, string missingWhy) = ResultFiles.Missing(batch);
+        ReconcileReport report = reconciler.Complete(missingCode, missingWhy);
         foreach (RequestProblem p in report.Missing.Concat(report.Malformed))
         {
             problems.TryAdd(p.CustomId, $"{p.Code}: {p.Message}");
@@ -115,25 +101,30 @@ public sealed class StoreAnswers(IItemStore items, IBlobStore blobs, ResultFiles
             });
         }
 
+        // Every label of a receipt whose answer is unusable goes back with its reason (one call per distinct reason).
         int requeued = 0, failed = 0;
-        foreach ((string customId, string reason) in problems)
+        var labelsByReason = problems
+            .Where(kv => asked.ContainsKey(kv.Key))
+            .SelectMany(kv => asked[kv.Key].LocalIds.Select(local => (Reason: Truncate(kv.Value), Label: CustomIdItem(kv.Key) + "/" + local)))
+            .GroupBy(x => x.Reason, x => x.Label);
+        foreach (IGrouping<string, string> group in labelsByReason)
         {
-            if (!asked.TryGetValue(customId, out LabelRequest? request) || !CustomId.TryParse(customId, out CustomId id))
+            foreach (string[] slice in group.Chunk(5_000))
             {
-                continue;
+                (int r, int f) = await items.RequeueAsync(batch.Collection, slice, batch.BatchId, group.Key, input.MaxAttempts, ct);
+                requeued += r;
+                failed += f;
             }
-
-            string[] labels = [.. request.LocalIds.Select(local => id.ItemId + "/" + local)];
-            (int r, int f) = await items.RequeueAsync(batch.Collection, labels, batch.BatchId, Truncate(reason), input.MaxAttempts, ct);
-            requeued += r;
-            failed += f;
         }
 
         counts = counts with { GaveUp = failed };
-        List<string> kept = problems.Take(ProblemsKept).Select(kv => $"{(CustomId.TryParse(kv.Key, out CustomId c) ? c.ItemId : kv.Key)}: {Truncate(kv.Value)}").ToList();
+        List<string> kept = problems.Take(ProblemsKept).Select(kv => $"{CustomIdItem(kv.Key)}: {Truncate(kv.Value)}").ToList();
         decimal usd = config.Price.Cost(promptTokens, completionTokens, PriceTier.Batch);
         return new IngestOutcome(settled, requeued, failed, 0, promptTokens, usd, kept, DateTimeOffset.UtcNow, completionTokens, counts);
     }
+
+    /// <summary>The receipt a request's custom id names (the custom id itself when it is not one of ours).</summary>
+    private static string CustomIdItem(string customId) => CustomId.TryParse(customId, out CustomId id) ? id.ItemId : customId;
 
     private static string Truncate(string s) => s.Length <= 500 ? s : s[..500];
 }

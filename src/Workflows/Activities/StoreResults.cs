@@ -54,56 +54,41 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         long promptTokens = 0, written = 0;
         int? dimensions = null;
 
-        foreach (string? fileId in new[] { batch.OutputFileId, batch.ErrorFileId })
+        await foreach (BatchResultLine line in files.ReadAllAsync(batch, ct))
         {
-            if (fileId is null)
+            ResultOutcome outcome = reconciler.Observe(line);
+            if (!CustomId.TryParse(line.CustomId, out CustomId id))
             {
                 continue;
             }
 
-            await foreach (BatchResultLine line in files.ReadAsync(fileId, ct))
+            if (outcome == ResultOutcome.Ok)
             {
-                ResultOutcome outcome = reconciler.Observe(line);
-                if (!CustomId.TryParse(line.CustomId, out CustomId id))
+                promptTokens += line.PromptTokens;
+                float[]? vector = line.Embeddings.Count == 1 ? line.Embeddings[0] : null;
+                dimensions ??= vector?.Length;
+                if (vector is null || vector.Length != dimensions)
                 {
+                    itemProblems.TryAdd(id.ItemId, $"bad_response: expected one {dimensions}-dimension vector");
                     continue;
                 }
 
-                if (outcome == ResultOutcome.Ok)
+                okChunks[id.ItemId] = okChunks.GetValueOrDefault(id.ItemId) + 1;
+                buffer.Add(new VectorRecord(line.CustomId!, vector));
+                if (buffer.Count >= FlushEvery)
                 {
-                    promptTokens += line.PromptTokens;
-                    float[]? vector = line.Embeddings.Count == 1 ? line.Embeddings[0] : null;
-                    dimensions ??= vector?.Length;
-                    if (vector is null || vector.Length != dimensions)
-                    {
-                        itemProblems.TryAdd(id.ItemId, $"bad_response: expected one {dimensions}-dimension vector");
-                        continue;
-                    }
-
-                    okChunks[id.ItemId] = okChunks.GetValueOrDefault(id.ItemId) + 1;
-                    buffer.Add(new VectorRecord(line.CustomId!, vector));
-                    if (buffer.Count >= FlushEvery)
-                    {
-                        written += await FlushAsync(batch, index, buffer, ct);
-                    }
+                    written += await FlushAsync(batch, index, buffer, ct);
                 }
-                else if (outcome == ResultOutcome.Failed)
-                {
-                    itemProblems.TryAdd(id.ItemId, $"{line.ErrorCode}: {line.ErrorMessage}");
-                }
+            }
+            else if (outcome == ResultOutcome.Failed)
+            {
+                itemProblems.TryAdd(id.ItemId, $"{line.ErrorCode}: {line.ErrorMessage}");
             }
         }
 
         written += await FlushAsync(batch, index, buffer, ct);
 
-        string missingCode = batch.Status switch
-        {
-            BatchStatus.Expired => "batch_expired",
-            BatchStatus.Cancelled => "batch_cancelled",
-            BatchStatus.Failed => "batch_failed",
-            _ => "missing",
-        };
-        string missingWhy = batch.Errors.Count > 0 ? string.Join("; ", batch.Errors) : "no result line was returned for this request";
+        (string missingCode, string missingWhy) = ResultFiles.Missing(batch);
         ReconcileReport report = reconciler.Complete(missingCode, missingWhy);
         foreach (RequestProblem p in report.Missing.Concat(report.Malformed))
         {

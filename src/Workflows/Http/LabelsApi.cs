@@ -19,8 +19,7 @@ public static class LabelsApi
     {
         ArgumentNullException.ThrowIfNull(api);
         api.MapPost("/labels", ImportAsync);
-        api.MapGet("/labels", (HttpRequest request, IItemStore items, CompletionConfig config, string? status, string? receipt, string? after, int? limit, CancellationToken ct) =>
-            ListAsync(items, config, status, receipt, after, limit, ct));
+        api.MapGet("/labels", ListAsync);
         api.MapGet("/labels/stats", StatsAsync);
         api.MapPost("/validations/submit", (HttpContext http, RunStarter runs, CancellationToken ct) => SubmitAsync(http, runs, links, ct));
         api.MapPost("/validations/ingest", (HttpContext http, RunStarter runs, CancellationToken ct) => IngestAsync(http, runs, links, ct));

@@ -1,4 +1,5 @@
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Planning;
 using BatchEmbed.Workflows.Activities;
 using BatchEmbed.Workflows.Entities;
 using Microsoft.DurableTask;
@@ -12,7 +13,7 @@ internal static class BatchQueue
     /// Records the batch's BatchSummary as Queued, then claims its items for it (so no later run plans them again).
     /// </summary>
     public static async Task<bool> AddAsync(
-        TaskOrchestrationContext context, BatchKind kind, string collection, string fingerprint, string model, string endpoint, PlannedBatchRef plan)
+        TaskOrchestrationContext context, BatchKind kind, string collection, string fingerprint, string model, PlannedBatchRef plan)
     {
         var summary = new BatchSummary
         {
@@ -21,7 +22,7 @@ internal static class BatchQueue
             Collection = collection,
             Fingerprint = fingerprint,
             Model = model,
-            Endpoint = endpoint,
+            Endpoint = BatchEndpoints.For(kind),
             InputPath = plan.Path,
             Status = BatchStatus.Queued,
             Requests = plan.Requests,

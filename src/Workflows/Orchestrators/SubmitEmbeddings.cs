@@ -1,11 +1,7 @@
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Domain.Batches;
-using BatchEmbed.Domain.Planning;
-using BatchEmbed.Domain.Pricing;
 using BatchEmbed.Workflows.Activities;
-using BatchEmbed.Workflows.Entities;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Entities;
 
 namespace BatchEmbed.Workflows.Orchestrators;
 
@@ -41,8 +37,6 @@ public sealed record SubmitEmbeddingsOutput(
 public sealed class SubmitEmbeddings : SubmitRun
 {
     protected override BatchKind Kind => BatchKind.Embedding;
-
-    protected override string Endpoint => BatchEndpoints.Embeddings;
 
     protected override string CheckpointPrefix => "submit-";
 

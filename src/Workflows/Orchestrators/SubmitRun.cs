@@ -1,6 +1,5 @@
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Domain.Batches;
-using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Pricing;
 using BatchEmbed.Workflows.Activities;
 using BatchEmbed.Workflows.Entities;
@@ -17,10 +16,8 @@ namespace BatchEmbed.Workflows.Orchestrators;
 /// </summary>
 public abstract class SubmitRun : TaskOrchestrator<SubmitEmbeddingsInput, SubmitEmbeddingsOutput>
 {
-    /// <summary>What the batches hold, and the endpoint they go to.</summary>
+    /// <summary>What the batches hold (so which endpoint they go to).</summary>
     protected abstract BatchKind Kind { get; }
-
-    protected abstract string Endpoint { get; }
 
     /// <summary>Names the checkpoint entity (<c>{prefix}{collection}</c>).</summary>
     protected abstract string CheckpointPrefix { get; }
@@ -75,7 +72,7 @@ public abstract class SubmitRun : TaskOrchestrator<SubmitEmbeddingsInput, Submit
 
         context.SetCustomStatus(new { phase = "queueing", batches = plans.Count });
         await FanOut.RunAsync(plans, input.MaxConcurrency, plan =>
-            BatchQueue.AddAsync(context, Kind, input.Collection, input.Fingerprint, input.Model, Endpoint, plan));
+            BatchQueue.AddAsync(context, Kind, input.Collection, input.Fingerprint, input.Model, plan));
 
         context.SetCustomStatus(new { phase = "submitting", batches = plans.Count });
         DrainResult drain = await QueueDrain.RunAsync(context, input.MaxConcurrency);

@@ -19,13 +19,7 @@ public sealed class CompletionConfig
         Fingerprint = PromptSettings.Fingerprint();
         Allowed = PromptSettings.AllowedLabels.ToHashSet(StringComparer.Ordinal);
         Price = PriceTable.Get(string.IsNullOrWhiteSpace(options.PriceModel) ? options.Model : options.PriceModel);
-        long? cap = pipeline.MaxTokensPerBatch;
-        if (pipeline.QuotaLimits().TokenLimit(options.Model) is { } limit)
-        {
-            cap = cap is { } c ? Math.Min(c, limit) : limit;
-        }
-
-        MaxTokensPerBatch = cap;
+        MaxTokensPerBatch = pipeline.MaxTokensPerBatchFor(options.Model);
     }
 
     public CompletionOptions Options { get; }

@@ -41,20 +41,8 @@ public sealed class EmbeddingConfig
         Price,
         salt);
 
-    /// <summary>
-    /// The configured cap on tokens per batch, lowered to the model's enqueued-token limit where one is configured, so
-    /// every batch fits under the limit on its own.
-    /// </summary>
-    public long? MaxTokensPerBatch()
-    {
-        long? cap = _options.MaxTokensPerBatch;
-        if (_options.QuotaLimits().TokenLimit(Target.Model) is { } limit)
-        {
-            cap = cap is { } c ? Math.Min(c, limit) : limit;
-        }
-
-        return cap;
-    }
+    /// <summary>The cap on tokens per batch file for the embedding model (<see cref="PipelineOptions.MaxTokensPerBatchFor"/>).</summary>
+    public long? MaxTokensPerBatch() => _options.MaxTokensPerBatchFor(Target.Model);
 
     /// <summary>Refuses work planned under other settings (the model or dimensions changed while a run was in flight).</summary>
     public void EnsureFingerprint(string fingerprint)

@@ -24,29 +24,29 @@ public sealed class LabelImporter(IItemStore items, ReceiptContexts receipts, Co
 
     private async IAsyncEnumerable<CorpusItem> CheckedAsync(IAsyncEnumerable<LabelLine> lines, LabelIntake intake, [EnumeratorCancellation] CancellationToken ct)
     {
-        var cache = new Dictionary<string, Known?>(StringComparer.Ordinal);
+        var cache = new Dictionary<string, ReceiptContext?>(StringComparer.Ordinal);
         await foreach (LabelLine line in lines)
         {
             ReceiptLabel label = line.Label;
-            if (!cache.TryGetValue(label.ReceiptKey, out Known? known))
+            if (!cache.TryGetValue(label.ReceiptKey, out ReceiptContext? known))
             {
                 if (cache.Count >= ReceiptsCached)
                 {
                     cache.Clear();
                 }
 
-                cache[label.ReceiptKey] = known = await ReadAsync(label.ReceiptKey, ct);
+                cache[label.ReceiptKey] = known = await receipts.ReadAsync(label.ReceiptKey, ct);
             }
 
             if (known is null)
             {
                 intake.Reject(line.LineNumber, $"unknown receipt '{label.ReceiptKey}': import it into '{options.ReceiptsCollection}' first");
             }
-            else if (!known.Lines.Contains(label.LineId))
+            else if (!known.Lines.Any(l => l.LineNo == label.LineId))
             {
                 intake.Reject(line.LineNumber, $"receipt '{label.ReceiptKey}' has no line {label.LineId} in '{options.LinesCollection}'");
             }
-            else if (!known.Words.TryGetValue((label.LineId, label.WordId), out string? text))
+            else if (known.Words.FirstOrDefault(w => w.LineNo == label.LineId && w.WordNo == label.WordId)?.Text is not { } text)
             {
                 intake.Reject(line.LineNumber, $"line {label.LineId} of receipt '{label.ReceiptKey}' has no word {label.WordId} in '{options.WordsCollection}'");
             }
@@ -55,39 +55,5 @@ public sealed class LabelImporter(IItemStore items, ReceiptContexts receipts, Co
                 yield return new CorpusItem(label.Id, text, label.ReceiptKey, label.ToJson());
             }
         }
-    }
-
-    private async Task<Known?> ReadAsync(string receiptKey, CancellationToken ct)
-    {
-        if (await items.GetAsync(options.ReceiptsCollection, receiptKey, ct) is null)
-        {
-            return null;
-        }
-
-        var known = new Known();
-        await foreach (StoredItem line in receipts.ListAsync(options.LinesCollection, receiptKey, ct))
-        {
-            if (ReceiptContexts.Numbers(line.Id, receiptKey) is [int lineNo])
-            {
-                known.Lines.Add(lineNo);
-            }
-        }
-
-        await foreach (StoredItem word in receipts.ListAsync(options.WordsCollection, receiptKey, ct))
-        {
-            if (ReceiptContexts.Numbers(word.Id, receiptKey) is [int lineNo, int wordNo])
-            {
-                known.Words[(lineNo, wordNo)] = word.Text;
-            }
-        }
-
-        return known;
-    }
-
-    private sealed class Known
-    {
-        public HashSet<int> Lines { get; } = [];
-
-        public Dictionary<(int Line, int Word), string> Words { get; } = [];
     }
 }

@@ -10,9 +10,14 @@ public sealed class ReceiptContexts(IItemStore items, CompletionOptions options)
 {
     private const int Page = 1_000;
 
-    public async Task<ReceiptContext> ReadAsync(string receiptKey, IReadOnlyList<LabelToJudge> labels, CancellationToken ct)
+    /// <summary>The receipt's metadata, lines and words (no labels yet), or null when the receipt is not imported.</summary>
+    public async Task<ReceiptContext?> ReadAsync(string receiptKey, CancellationToken ct)
     {
-        StoredItem? receipt = await items.GetAsync(options.ReceiptsCollection, receiptKey, ct);
+        if (await items.GetAsync(options.ReceiptsCollection, receiptKey, ct) is not { } receipt)
+        {
+            return null;
+        }
+
         var lines = new List<ContextLine>();
         await foreach (StoredItem line in ListAsync(options.LinesCollection, receiptKey, ct))
         {
@@ -31,11 +36,11 @@ public sealed class ReceiptContexts(IItemStore items, CompletionOptions options)
             }
         }
 
-        return new ReceiptContext(receiptKey, receipt?.MetadataJson, lines, words, labels);
+        return new ReceiptContext(receiptKey, receipt.MetadataJson, lines, words, []);
     }
 
     /// <summary>Every item of <paramref name="collection"/> under <c>{receiptKey}/</c>, in id order.</summary>
-    public async IAsyncEnumerable<StoredItem> ListAsync(string collection, string receiptKey, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<StoredItem> ListAsync(string collection, string receiptKey, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         string? cursor = null;
         do

@@ -88,6 +88,21 @@ public sealed class PipelineOptions
         MaxOpenBatches,
         OpenAIUsageTier is { } tier ? OpenAITierLimits.At(tier) : null);
 
+    /// <summary>
+    /// The configured cap on tokens per batch, lowered to <paramref name="model"/>'s enqueued-token limit where one is
+    /// configured, so every batch fits under the limit on its own.
+    /// </summary>
+    public long? MaxTokensPerBatchFor(string model)
+    {
+        long? cap = MaxTokensPerBatch;
+        if (QuotaLimits().TokenLimit(model) is { } limit)
+        {
+            cap = cap is { } c ? Math.Min(c, limit) : limit;
+        }
+
+        return cap;
+    }
+
     public EmbeddingTarget Target() =>
         EmbeddingTarget.Create(Model, Dimensions, new ChunkerSettings(ChunkTokens, ChunkOverlap));
 
