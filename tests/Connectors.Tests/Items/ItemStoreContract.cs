@@ -305,29 +305,22 @@ public abstract class ItemStoreContract
 
     private async Task<StoredItem> Get(string id) => (await Store.GetAsync("lines", id, CancellationToken.None)) ?? throw new InvalidOperationException($"no item {id}");
 
-    private async Task<List<string>> FindAllAsync(string fingerprint, int pageSize)
-    {
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            ItemPage page = await Store.FindUnembeddedAsync("lines", fingerprint, cursor, pageSize, CancellationToken.None);
-            seen.AddRange(page.Items.Select(i => i.Id));
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-        return seen;
-    }
+    private Task<List<string>> FindAllAsync(string fingerprint, int pageSize) =>
+        AllPagesAsync(cursor => Store.FindUnembeddedAsync("lines", fingerprint, cursor, pageSize, CancellationToken.None));
 
-    private async Task<List<string>> ListAllAsync(string prefix, int pageSize)
+    private Task<List<string>> ListAllAsync(string prefix, int pageSize) =>
+        AllPagesAsync(cursor => Store.ListAsync("lines", prefix, cursor, pageSize, CancellationToken.None));
+
+    /// <summary>The ids of every page, following each page's cursor to the end.</summary>
+    private static async Task<List<string>> AllPagesAsync(Func<string?, Task<ItemPage>> page)
     {
         var seen = new List<string>();
         string? cursor = null;
         do
         {
-            ItemPage page = await Store.ListAsync("lines", prefix, cursor, pageSize, CancellationToken.None);
-            seen.AddRange(page.Items.Select(i => i.Id));
-            cursor = page.NextCursor;
+            ItemPage next = await page(cursor);
+            seen.AddRange(next.Items.Select(i => i.Id));
+            cursor = next.NextCursor;
         }
         while (cursor is not null);
         return seen;
