@@ -81,7 +81,6 @@ internal static class RunCommand
         }
 
         JsonObject validation = await ValidateCommand.SubmitAsync(client, null, progress, ct);
-        await o.WriteAsync("labels: ");
         await Views.WriteSubmitAsync(o, validation);
         JsonObject answers = await ValidateCommand.IngestAsync(client, wait: true, progress, ct);
         await o.WriteLineAsync("labels: " + (string?)answers["message"]);
