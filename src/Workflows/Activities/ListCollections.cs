@@ -1,10 +1,12 @@
 using BatchEmbed.Connectors.Items;
+using BatchEmbed.Workflows.Settings;
 using Microsoft.DurableTask;
 
 namespace BatchEmbed.Workflows.Activities;
 
-/// <summary>Every collection with items (for runs over all of them).</summary>
-public sealed class ListCollections(IItemStore items) : TaskActivity<object?, IReadOnlyList<string>>
+/// <summary>Every collection with items to embed (for runs over all of them): not the labels or the receipts' metadata.</summary>
+public sealed class ListCollections(IItemStore items, CompletionOptions completions) : TaskActivity<object?, IReadOnlyList<string>>
 {
-    public override Task<IReadOnlyList<string>> RunAsync(TaskActivityContext context, object? input) => items.CollectionsAsync(CancellationToken.None);
+    public override async Task<IReadOnlyList<string>> RunAsync(TaskActivityContext context, object? input) =>
+        [.. (await items.CollectionsAsync(CancellationToken.None)).Where(c => !completions.IsNotEmbedded(c))];
 }

@@ -3,6 +3,7 @@ using BatchEmbed.Domain.Planning;
 
 using BatchEmbed.Workflows.Orchestrators;
 using BatchEmbed.Workflows.Pipeline;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BatchEmbed.Workflows.Http;
 
@@ -26,11 +27,12 @@ public static class EmbeddingsApi
 
     public sealed record ResetRequest(IReadOnlyList<string>? Collections, bool? DryRun, bool? SkipReset, bool? SkipSubmit, decimal? BudgetUsd);
 
-    public sealed record EnrichRequest(IReadOnlyList<string>? Collections, decimal? BudgetUsd, double? DeadlineHours);
+    /// <param name="SkipValidation">Leave the labels alone (by default the run validates them beside the embeddings).</param>
+    public sealed record EnrichRequest(IReadOnlyList<string>? Collections, decimal? BudgetUsd, double? DeadlineHours, bool? SkipValidation);
 
     public static async Task<IResult> SubmitAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
     {
-        if (await RequestGuards.UnknownCollection(collection, items, ct) is { } problem)
+        if ((await RequestGuards.UnknownCollection(collection, items, ct) ?? NotEmbedded(collection, runs)) is { } problem)
         {
             return problem;
         }
@@ -83,7 +85,7 @@ public static class EmbeddingsApi
 
         foreach (string c in collections)
         {
-            if (await RequestGuards.UnknownCollection(c, items, ct) is { } problem)
+            if ((await RequestGuards.UnknownCollection(c, items, ct) ?? NotEmbedded(c, runs)) is { } problem)
             {
                 return problem;
             }
@@ -105,7 +107,7 @@ public static class EmbeddingsApi
         IReadOnlyList<string> collections = body?.Collections ?? [];
         foreach (string c in collections)
         {
-            if (await RequestGuards.UnknownCollection(c, items, ct) is { } problem)
+            if ((await RequestGuards.UnknownCollection(c, items, ct) ?? NotEmbedded(c, runs)) is { } problem)
             {
                 return problem;
             }
@@ -116,9 +118,15 @@ public static class EmbeddingsApi
             return Problems.BadRequest("\"deadlineHours\" must be between 0 and 168.");
         }
 
-        var input = new EnrichAutoInput(collections, runs.SubmitInput(string.Empty, body?.BudgetUsd), runs.IngestInput(null, wait: true), body?.DeadlineHours ?? 26);
+        bool validate = body?.SkipValidation != true;
+        var input = new EnrichAutoInput(collections, runs.SubmitInput(string.Empty, body?.BudgetUsd), runs.IngestInput(null, wait: true), body?.DeadlineHours ?? 26,
+            validate ? runs.ValidateSubmitInput(body?.BudgetUsd) : null, validate ? runs.ValidateIngestInput(wait: true) : null);
         return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(EnrichAuto), input, ct), links);
     }
+
+    private static ProblemHttpResult? NotEmbedded(string collection, RunStarter runs) => runs.Embeds(collection)
+        ? null
+        : Problems.BadRequest($"'{collection}' holds receipt labels or the receipts' metadata: it is judged by completion batches (POST /api/validations/submit), not embedded.");
 
     public static IResult AlreadyRunning(HttpContext http, string id, CheckStatusLinks links)
     {

@@ -3,14 +3,23 @@ using Microsoft.DurableTask;
 
 namespace BatchEmbed.Workflows.Orchestrators;
 
-/// <param name="Collections">The collections to enrich; empty means every collection with items.</param>
-public sealed record EnrichAutoInput(IReadOnlyList<string> Collections, SubmitEmbeddingsInput Submit, IngestEmbeddingsInput Ingest, double DeadlineHours = 26);
+/// <param name="Collections">The collections to enrich; empty means every collection with items to embed.</param>
+/// <param name="Validate">SubmitCompletions's input for the labels; null leaves them alone.</param>
+/// <param name="ValidateIngest">IngestCompletions's input (with Wait), used when <paramref name="Validate"/> is set.</param>
+public sealed record EnrichAutoInput(
+    IReadOnlyList<string> Collections, SubmitEmbeddingsInput Submit, IngestEmbeddingsInput Ingest, double DeadlineHours = 26,
+    SubmitEmbeddingsInput? Validate = null, IngestEmbeddingsInput? ValidateIngest = null);
 
-public sealed record EnrichAutoOutput(IReadOnlyList<SubmitEmbeddingsOutput> Submissions, IngestEmbeddingsOutput Ingest, string ReportPath);
+/// <param name="Validation">The labels' submission, when the run validated them.</param>
+/// <param name="Answers">The labels' ingest, when the run validated them.</param>
+public sealed record EnrichAutoOutput(
+    IReadOnlyList<SubmitEmbeddingsOutput> Submissions, IngestEmbeddingsOutput Ingest, string ReportPath,
+    SubmitEmbeddingsOutput? Validation = null, IngestCompletionsOutput? Answers = null);
 
 /// <summary>
-/// Seed 002's <c>--auto</c>: submit every collection, then ingest on durable timers until every batch is terminal or
-/// the deadline (26 h, the completion window plus slack) passes, then write a markdown report to the blob store.
+/// Seed 002's <c>--auto</c>: submit every collection's embeddings and the labels' completions (seed 004), then ingest
+/// both side by side on durable timers until every batch is terminal or the deadline (26 h, the completion window plus
+/// slack) passes, then write a markdown report to the blob store.
 /// </summary>
 public sealed class EnrichAuto : TaskOrchestrator<EnrichAutoInput, EnrichAutoOutput>
 {
@@ -29,14 +38,27 @@ public sealed class EnrichAuto : TaskOrchestrator<EnrichAutoInput, EnrichAutoOut
             submissions.Add(await context.CallSubOrchestratorAsync<SubmitEmbeddingsOutput>(nameof(SubmitEmbeddings), input.Submit with { Collection = collection }));
         }
 
+        SubmitEmbeddingsOutput? validation = null;
+        if (input.Validate is { } validate)
+        {
+            context.SetCustomStatus(new { phase = "submitting", collection = validate.Collection });
+            validation = await context.CallSubOrchestratorAsync<SubmitEmbeddingsOutput>(nameof(SubmitCompletions), validate);
+        }
+
         context.SetCustomStatus(new { phase = "ingesting" });
         DateTime deadline = context.CurrentUtcDateTime.AddHours(input.DeadlineHours);
-        IngestEmbeddingsOutput ingest = await context.CallSubOrchestratorAsync<IngestEmbeddingsOutput>(
+        Task<IngestEmbeddingsOutput> ingest = context.CallSubOrchestratorAsync<IngestEmbeddingsOutput>(
             nameof(IngestEmbeddings), input.Ingest with { Collection = null, Wait = true, DeadlineUtc = deadline });
+        Task<IngestCompletionsOutput?> answers = validation is null || input.ValidateIngest is not { } validateIngest
+            ? Task.FromResult<IngestCompletionsOutput?>(null)
+            : context.CallSubOrchestratorAsync<IngestCompletionsOutput?>(nameof(IngestCompletions), validateIngest with { Wait = true, DeadlineUtc = deadline });
+        await Task.WhenAll(ingest, answers);
 
         string report = await context.CallActivityAsync<string>(
-            nameof(WriteEnrichmentReport), new WriteEnrichmentReportInput(context.InstanceId, context.CurrentUtcDateTime, submissions, ingest), Retries.Local);
+            nameof(WriteEnrichmentReport),
+            new WriteEnrichmentReportInput(context.InstanceId, context.CurrentUtcDateTime, submissions, ingest.Result, validation, answers.Result),
+            Retries.Local);
         context.SetCustomStatus(new { phase = "done", report });
-        return new EnrichAutoOutput(submissions, ingest, report);
+        return new EnrichAutoOutput(submissions, ingest.Result, report, validation, answers.Result);
     }
 }

@@ -38,9 +38,8 @@ public sealed class IngestCompletions : TaskOrchestrator<IngestEmbeddingsInput, 
 
         context.SetCustomStatus(new { phase = "submitting queued" });
         DrainResult drain = await QueueDrain.RunAsync(context, input.MaxConcurrency);
-        bool Here(QueuedBatch b) => input.Collection is null || b.Collection == input.Collection;
-        int queued = drain.Waiting.Count(Here);
-        int open = polled.Count(p => p.Outcome is null && !p.Requeued) + drain.Submitted.Count(Here);
+        (int created, int queued) = drain.CountFor(BatchKind.Completion, input.Collection);
+        int open = polled.Count(p => p.Outcome is null && !p.Requeued) + created;
         bool pastDeadline = input.DeadlineUtc is { } deadline && context.CurrentUtcDateTime >= deadline;
         if (input.Wait && open + queued > 0 && !pastDeadline)
         {

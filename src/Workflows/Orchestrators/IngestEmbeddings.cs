@@ -83,10 +83,9 @@ public sealed class IngestEmbeddings : TaskOrchestrator<IngestEmbeddingsInput, I
 
         context.SetCustomStatus(new { phase = "submitting queued" });
         DrainResult drain = await QueueDrain.RunAsync(context, input.MaxConcurrency);
-        bool Here(QueuedBatch b) => input.Collection is null || b.Collection == input.Collection;
-        int submitted = input.Submitted + drain.Submitted.Count(Here);
-        int queued = drain.Waiting.Count(Here);
-        int open = polled.Count(p => p.Outcome is null && !p.Requeued) + drain.Submitted.Count(Here);
+        (int created, int queued) = drain.CountFor(BatchKind.Embedding, input.Collection);
+        int submitted = input.Submitted + created;
+        int open = polled.Count(p => p.Outcome is null && !p.Requeued) + created;
         bool pastDeadline = input.DeadlineUtc is { } deadline && context.CurrentUtcDateTime >= deadline;
         if (input.Wait && open + queued > 0 && !pastDeadline)
         {

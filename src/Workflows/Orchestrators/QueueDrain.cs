@@ -1,4 +1,5 @@
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Quota;
 using BatchEmbed.Workflows.Activities;
 using BatchEmbed.Workflows.Entities;
@@ -13,6 +14,14 @@ namespace BatchEmbed.Workflows.Orchestrators;
 public sealed record DrainResult(IReadOnlyList<QueuedBatch> Submitted, IReadOnlyList<QueuedBatch> Refused, IReadOnlyList<QueuedBatch> Failed, IReadOnlyList<QueuedBatch> StillQueued)
 {
     public IEnumerable<QueuedBatch> Waiting => StillQueued.Concat(Refused);
+
+    /// <summary>How many of one ingest's batches (its kind, and its collection unless null) this pass created, and how many still wait.</summary>
+    public (int Submitted, int Waiting) CountFor(BatchKind kind, string? collection)
+    {
+        string endpoint = BatchEndpoints.For(kind);
+        bool Mine(QueuedBatch b) => b.Endpoint == endpoint && (collection is null || b.Collection == collection);
+        return (Submitted.Count(Mine), Waiting.Count(Mine));
+    }
 }
 
 /// <summary>

@@ -5,34 +5,36 @@ using BatchEmbed.Workflows.Settings;
 namespace BatchEmbed.Workflows.Pipeline;
 
 /// <summary>
-/// What the <c>PollPending</c> timer does each time it fires (under either host): for each collection it starts
-/// IngestEmbeddings under its fixed instance id, and in auto mode SubmitEmbeddings too, each skipped while that
-/// instance is Pending or Running.
+/// What the <c>PollPending</c> timer does each time it fires (under either host): for each collection to embed it
+/// starts IngestEmbeddings under its fixed instance id, and in auto mode SubmitEmbeddings too; when there are labels
+/// it starts IngestCompletions (<c>validate-ingest</c>), and in auto mode SubmitCompletions (<c>validate-submit</c>).
+/// Each is skipped while that instance is Pending or Running.
 /// </summary>
-public sealed class PollPending(PipelineOptions pipeline, IItemStore items, RunStarter runs)
+public sealed class PollPending(PipelineOptions pipeline, CompletionOptions completions, IItemStore items, RunStarter runs)
 {
     /// <summary>Returns the orchestrations it started (name, instance id).</summary>
     public async Task<IReadOnlyList<(string Name, string InstanceId)>> RunOnceAsync(CancellationToken ct)
     {
         var started = new List<(string, string)>();
-        foreach (string collection in await items.CollectionsAsync(ct))
+        async Task StartAsync(bool when, string name, string instanceId, object input)
         {
-            if (pipeline.Mode == "auto")
+            if (when && (await runs.StartSingletonAsync(name, instanceId, input, ct)).Started)
             {
-                (string id, bool submit) = await runs.StartSingletonAsync(nameof(SubmitEmbeddings), RunStarter.SubmitId(collection), runs.SubmitInput(collection), ct);
-                if (submit)
-                {
-                    started.Add((nameof(SubmitEmbeddings), id));
-                }
-            }
-
-            (string ingestId, bool ingest) = await runs.StartSingletonAsync(nameof(IngestEmbeddings), RunStarter.IngestId(collection), runs.IngestInput(collection, wait: false), ct);
-            if (ingest)
-            {
-                started.Add((nameof(IngestEmbeddings), ingestId));
+                started.Add((name, instanceId));
             }
         }
 
+        bool auto = pipeline.Mode == "auto";
+        IReadOnlyList<string> collections = await items.CollectionsAsync(ct);
+        foreach (string collection in collections.Where(runs.Embeds))
+        {
+            await StartAsync(auto, nameof(SubmitEmbeddings), RunStarter.SubmitId(collection), runs.SubmitInput(collection));
+            await StartAsync(true, nameof(IngestEmbeddings), RunStarter.IngestId(collection), runs.IngestInput(collection, wait: false));
+        }
+
+        bool labels = collections.Contains(completions.LabelsCollection, StringComparer.Ordinal);
+        await StartAsync(labels && auto, nameof(SubmitCompletions), RunStarter.ValidateSubmitId, runs.ValidateSubmitInput());
+        await StartAsync(labels, nameof(IngestCompletions), RunStarter.ValidateIngestId, runs.ValidateIngestInput(wait: false));
         return started;
     }
 }

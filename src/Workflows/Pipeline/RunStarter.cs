@@ -21,6 +21,9 @@ public sealed class RunStarter(DurableTaskClient client, EmbeddingConfig config,
     public IngestEmbeddingsInput IngestInput(string? collection, bool wait) =>
         new(collection, options.MaxConcurrency, options.MaxAttempts, wait, options.PollSeconds);
 
+    /// <summary>False for the labels and receipts collections: they are judged by completions, never embedded.</summary>
+    public bool Embeds(string collection) => !completions.Options.IsNotEmbedded(collection);
+
     /// <summary>The label validations' singletons: one submission and one ingest at a time.</summary>
     public const string ValidateSubmitId = "validate-submit";
 

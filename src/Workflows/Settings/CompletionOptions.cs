@@ -45,6 +45,13 @@ public sealed class CompletionOptions
 
     public string WordsCollection { get; set; } = "words";
 
+    /// <summary>
+    /// The collections that are judged or read as context, never embedded: the labels and the receipts' metadata.
+    /// Embedding runs over every collection leave them out, and one started for them by name is refused.
+    /// </summary>
+    public bool IsNotEmbedded(string collection) =>
+        string.Equals(collection, LabelsCollection, StringComparison.Ordinal) || string.Equals(collection, ReceiptsCollection, StringComparison.Ordinal);
+
     public IReadOnlyList<string> Labels() =>
         string.IsNullOrWhiteSpace(AllowedLabels)
             ? DefaultLabels

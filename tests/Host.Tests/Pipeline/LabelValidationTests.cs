@@ -1,10 +1,16 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using BatchEmbed.Domain.Items;
 using BatchEmbed.Domain.Labels;
+using BatchEmbed.Domain.Pricing;
 using BatchEmbed.Domain.Samples;
+using BatchEmbed.Hosting.Timers;
 using BatchEmbed.OpenAIEmulator;
+using BatchEmbed.Workflows.Pipeline;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BatchEmbed.Hosting.Tests.Pipeline;
 
@@ -116,6 +122,66 @@ public sealed class LabelValidationTests
         Assert.All(expected, kv => Assert.Equal(kv.Value, (string)shown[kv.Key]["validationStatus"]!));
         JsonObject stats = (await host.GetAsync("api/labels/stats")).AsObject();
         Assert.Equal(labels.Count, (long)stats["byStatus"]!["Valid"]! + (long)stats["byStatus"]!["Invalid"]! + (long)stats["byStatus"]!["NeedsReview"]!);
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task Auto_mode_validates_the_labels_beside_the_embeddings_and_its_report_counts_their_outcomes_and_spend()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync();
+        List<ReceiptLabel> labels = await ImportReceiptsAsync(host, 4);
+
+        // The labels and the receipts' metadata are judged, never embedded: named for embedding, they are refused.
+        foreach (string c in new[] { "labels", "receipts" })
+        {
+            using HttpResponseMessage refused = await host.Http.PostAsJsonAsync($"api/embeddings/{c}/submit", new { });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("not embedded", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        JsonObject run = Output(await host.RunAsync("api/embeddings/enrich", null, 180));
+        Assert.Equal(["lines", "words"], run["submissions"]!.AsArray().Select(s => (string)s!["collection"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(("submitted", labels.Count), ((string)run["validation"]!["outcome"]!, (int)(long)run["validation"]!["items"]!));
+        JsonObject verdicts = run["answers"]!["verdicts"]!.AsObject();
+        var expected = labels.GroupBy(Expected).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((expected.GetValueOrDefault("Valid"), expected.GetValueOrDefault("Invalid"), expected.GetValueOrDefault("NeedsReview")),
+            ((int)verdicts["valid"]!, (int)verdicts["invalid"]!, (int)verdicts["needsReview"]!));
+        decimal spent = (decimal)run["answers"]!["totals"]!["actualUsd"]!;
+        Assert.True(spent > 0);
+        Assert.Equal((long)run["ingest"]!["totals"]!["itemsSucceeded"]!, PipelineHost.Count(await host.StatsAsync("lines"), "Succeeded") + PipelineHost.Count(await host.StatsAsync("words"), "Succeeded"));
+        Assert.Equal(0, PipelineHost.Count(await host.StatsAsync("receipts"), "Succeeded")); // metadata stays unembedded
+
+        string report = await File.ReadAllTextAsync(Path.Combine(host.DataDir, "blobs", (string)run["reportPath"]!));
+        Assert.Contains($"| labels | submitted | {labels.Count:N0} |", report, StringComparison.Ordinal);
+        Assert.Contains($"{(int)verdicts["valid"]!:N0} valid, {(int)verdicts["invalid"]!:N0} invalid, {(int)verdicts["needsReview"]!:N0} need review", report, StringComparison.Ordinal);
+        Assert.Contains("actual " + BudgetGate.Usd(spent), report, StringComparison.Ordinal);
+        Assert.Equal(3, (await host.ProviderBatchesAsync()).Count); // lines, words, and one completion batch
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task The_timer_in_auto_mode_submits_and_ingests_the_labels_and_embeds_neither_them_nor_the_receipts()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["Pipeline:Mode"] = "auto" });
+        List<ReceiptLabel> labels = await ImportReceiptsAsync(host, 3);
+        PollPendingTimer timer = host.Host.Services.GetRequiredService<PollPendingTimer>();
+        DurableTaskClient client = host.Host.Services.GetRequiredService<DurableTaskClient>();
+
+        await timer.RunOnceAsync(CancellationToken.None);
+        await host.WaitAsync(RunStarter.ValidateSubmitId);
+        Assert.NotNull(await client.GetInstanceAsync(RunStarter.ValidateIngestId));
+        Assert.Null(await client.GetInstanceAsync(RunStarter.SubmitId("labels")));
+        Assert.Null(await client.GetInstanceAsync(RunStarter.SubmitId("receipts")));
+
+        DateTime until = DateTime.UtcNow.AddSeconds(90);
+        while ((await host.GetAsync("api/labels/stats"))["byStatus"]!.AsObject() is var by && (long)by["None"]! + (long)by["Pending"]! > 0)
+        {
+            Assert.True(DateTime.UtcNow < until, "the timer's ingests did not settle the labels");
+            await timer.RunOnceAsync(CancellationToken.None);
+            await Task.Delay(300);
+        }
+
+        Dictionary<string, JsonNode> shown = await ListAsync(host);
+        Assert.All(labels, l => Assert.Equal(Expected(l), (string)shown[l.Id]["validationStatus"]!));
+        Assert.Equal(3, (await host.ProviderBatchesAsync()).Count); // lines, words and the labels' one: nothing submitted twice
     }
 
     [Fact(Timeout = 120_000)]
