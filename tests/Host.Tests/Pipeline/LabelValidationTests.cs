@@ -23,7 +23,7 @@ public sealed class LabelValidationTests
     public async Task Every_label_gets_the_verdict_the_emulators_rule_gives_and_a_second_submit_finds_nothing()
     {
         await using PipelineHost host = await PipelineHost.StartAsync();
-        List<ReceiptLabel> labels = await ImportReceiptsAsync(host, 6);
+        List<ReceiptLabel> labels = await ImportReceiptsAsync(host.Http, 6);
 
         JsonObject submit = Output(await host.RunAsync("api/validations/submit"));
         Assert.Equal(("submitted", labels.Count, 6L), ((string)submit["outcome"]!, (int)(long)submit["items"]!, (long)submit["requests"]!));
@@ -33,7 +33,7 @@ public sealed class LabelValidationTests
         Assert.Equal(labels.Count, (int)ingest["totals"]!["itemsSucceeded"]!);
         Assert.True((decimal)ingest["totals"]!["actualUsd"]! > 0);
 
-        Dictionary<string, JsonNode> shown = await ListAsync(host);
+        Dictionary<string, JsonNode> shown = await ListAsync(host.Http);
         Assert.Equal(labels.Count, shown.Count);
         var expected = labels.ToDictionary(l => l.Id, Expected);
         Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), shown.Select(kv => KeyValuePair.Create(kv.Key, (string)kv.Value["validationStatus"]!)).OrderBy(kv => kv.Key, StringComparer.Ordinal));
@@ -57,7 +57,7 @@ public sealed class LabelValidationTests
         int count;
         await using (PipelineHost first = await PipelineHost.StartAsync(dataDir: data, sharedEmulator: emulator))
         {
-            count = (await ImportReceiptsAsync(first, 3)).Count;
+            count = (await ImportReceiptsAsync(first.Http, 3)).Count;
             await first.RunAsync("api/validations/submit");
             await first.RunAsync("api/validations/ingest", new { wait = true });
         }
@@ -83,12 +83,12 @@ public sealed class LabelValidationTests
                 o.Faults.ChatFaults.Enqueue(f);
             }
         });
-        List<ReceiptLabel> labels = await ImportReceiptsAsync(host, 6);
+        List<ReceiptLabel> labels = await ImportReceiptsAsync(host.Http, 6);
         await host.RunAsync("api/validations/submit");
         JsonObject first = Output(await host.RunAsync("api/validations/ingest", new { wait = true }));
 
         // The first four receipts answered were spoiled, one way each: their labels are back to None with the reason.
-        Dictionary<string, JsonNode> shown = await ListAsync(host);
+        Dictionary<string, JsonNode> shown = await ListAsync(host.Http);
         var back = shown.Values.Where(l => (string)l["validationStatus"]! == "None").ToList();
         Assert.Equal(4, back.Select(l => (string)l["imageId"]! + "/" + (int)l["receiptId"]!).Distinct().Count());
         Assert.Equal(back.Count, (int)first["totals"]!["itemsRequeued"]!);
@@ -110,7 +110,7 @@ public sealed class LabelValidationTests
         JsonObject second = Output(await host.RunAsync("api/validations/ingest", new { wait = true }));
         Assert.Equal(back.Count, (int)second["verdicts"]!["gaveUp"]!);
 
-        shown = await ListAsync(host);
+        shown = await ListAsync(host.Http);
         foreach (JsonNode l in back)
         {
             JsonNode now = shown[(string)l["id"]!];
@@ -128,7 +128,7 @@ public sealed class LabelValidationTests
     public async Task Auto_mode_validates_the_labels_beside_the_embeddings_and_its_report_counts_their_outcomes_and_spend()
     {
         await using PipelineHost host = await PipelineHost.StartAsync();
-        List<ReceiptLabel> labels = await ImportReceiptsAsync(host, 4);
+        List<ReceiptLabel> labels = await ImportReceiptsAsync(host.Http, 4);
 
         // The labels and the receipts' metadata are judged, never embedded: named for embedding, they are refused.
         foreach (string c in new[] { "labels", "receipts" })
@@ -161,7 +161,7 @@ public sealed class LabelValidationTests
     public async Task The_timer_in_auto_mode_submits_and_ingests_the_labels_and_embeds_neither_them_nor_the_receipts()
     {
         await using PipelineHost host = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["Pipeline:Mode"] = "auto" });
-        List<ReceiptLabel> labels = await ImportReceiptsAsync(host, 3);
+        List<ReceiptLabel> labels = await ImportReceiptsAsync(host.Http, 3);
         PollPendingTimer timer = host.Host.Services.GetRequiredService<PollPendingTimer>();
         DurableTaskClient client = host.Host.Services.GetRequiredService<DurableTaskClient>();
 
@@ -179,7 +179,7 @@ public sealed class LabelValidationTests
             await Task.Delay(300);
         }
 
-        Dictionary<string, JsonNode> shown = await ListAsync(host);
+        Dictionary<string, JsonNode> shown = await ListAsync(host.Http);
         Assert.All(labels, l => Assert.Equal(Expected(l), (string)shown[l.Id]["validationStatus"]!));
         Assert.Equal(3, (await host.ProviderBatchesAsync()).Count); // lines, words and the labels' one: nothing submitted twice
     }
@@ -188,7 +188,7 @@ public sealed class LabelValidationTests
     public async Task Labels_naming_unknown_receipts_lines_or_words_are_rejected_with_their_line_numbers()
     {
         await using PipelineHost host = await PipelineHost.StartAsync();
-        List<ReceiptLabel> labels = await ImportReceiptsAsync(host, 1, importLabels: false);
+        List<ReceiptLabel> labels = await ImportReceiptsAsync(host.Http, 1, importLabels: false);
         ReceiptLabel good = labels[0];
         string body = string.Join("\n",
             good.ToJson(),
@@ -217,19 +217,19 @@ public sealed class LabelValidationTests
     }
 
     /// <summary>The emulator's documented verdict for a label (<see cref="ChatAnswerRule"/>).</summary>
-    private static string Expected(ReceiptLabel l) =>
+    internal static string Expected(ReceiptLabel l) =>
         s_verdicts[ChatAnswerRule.Pick($"labels|{l.ReceiptKey}|0", l.LocalId + "|verdict", 3)];
 
     /// <summary>An orchestration's output, as <see cref="PipelineHost.RunAsync"/> returns it.</summary>
     private static JsonObject Output(JsonObject output) => output;
 
-    private static async Task<Dictionary<string, JsonNode>> ListAsync(PipelineHost host)
+    internal static async Task<Dictionary<string, JsonNode>> ListAsync(HttpClient http)
     {
         var all = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
         string? after = null;
         do
         {
-            JsonObject page = (await host.GetAsync("api/labels?limit=200" + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after)))).AsObject();
+            JsonObject page = JsonNode.Parse(await http.GetStringAsync("api/labels?limit=200" + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after))))!.AsObject();
             foreach (JsonNode? l in page["labels"]!.AsArray())
             {
                 all[(string)l!["id"]!] = l;
@@ -242,17 +242,17 @@ public sealed class LabelValidationTests
     }
 
     /// <summary>Imports generated receipts (receipts, lines, words) and, unless told not to, their labels.</summary>
-    private static async Task<List<ReceiptLabel>> ImportReceiptsAsync(PipelineHost host, int count, bool importLabels = true)
+    internal static async Task<List<ReceiptLabel>> ImportReceiptsAsync(HttpClient http, int count, bool importLabels = true)
     {
         List<Receipt> receipts = [.. new ReceiptCorpusGenerator(7).Receipts(count)];
-        await host.ImportAsync("receipts", Ndjson(receipts.Select(r => r.ToReceiptItem())));
-        await host.ImportAsync("lines", Ndjson(receipts.SelectMany(r => r.ToLineItems())));
-        await host.ImportAsync("words", Ndjson(receipts.SelectMany(r => r.ToWordItems())));
+        await ImportAsync(http, "receipts", receipts.Select(r => r.ToReceiptItem()));
+        await ImportAsync(http, "lines", receipts.SelectMany(r => r.ToLineItems()));
+        await ImportAsync(http, "words", receipts.SelectMany(r => r.ToWordItems()));
         List<ReceiptLabel> labels = [.. receipts.SelectMany(r => r.ToLabels())];
         if (importLabels)
         {
             using var content = new StringContent(string.Concat(labels.Select(l => l.ToJson() + "\n")), Encoding.UTF8, "application/x-ndjson");
-            using HttpResponseMessage r = await host.Http.PostAsync("api/labels", content);
+            using HttpResponseMessage r = await http.PostAsync("api/labels", content);
             string body = await r.Content.ReadAsStringAsync();
             Assert.True(r.IsSuccessStatusCode, body);
             Assert.Equal(labels.Count, (long)JsonNode.Parse(body)!["imported"]!);
@@ -261,7 +261,7 @@ public sealed class LabelValidationTests
         return labels;
     }
 
-    private static string Ndjson(IEnumerable<CorpusItem> items)
+    private static async Task ImportAsync(HttpClient http, string collection, IEnumerable<CorpusItem> items)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         foreach (CorpusItem item in items)
@@ -269,6 +269,8 @@ public sealed class LabelValidationTests
             CorpusItemJson.WriteLine(buffer, item);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        using var content = new StringContent(Encoding.UTF8.GetString(buffer.WrittenSpan), Encoding.UTF8, "application/x-ndjson");
+        using HttpResponseMessage r = await http.PostAsync($"api/collections/{collection}/items", content);
+        Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
     }
 }
