@@ -118,9 +118,8 @@ public static class EmbeddingsApi
             return Problems.BadRequest("\"deadlineHours\" must be between 0 and 168.");
         }
 
-        bool validate = body?.SkipValidation != true;
         var input = new EnrichAutoInput(collections, runs.SubmitInput(string.Empty, body?.BudgetUsd), runs.IngestInput(null, wait: true), body?.DeadlineHours ?? 26,
-            validate ? runs.ValidateSubmitInput(body?.BudgetUsd) : null, validate ? runs.ValidateIngestInput(wait: true) : null);
+            body?.SkipValidation == true ? null : new EnrichValidation(runs.ValidateSubmitInput(body?.BudgetUsd), runs.ValidateIngestInput(wait: true)));
         return CheckStatusPayload.Accepted(http, await runs.StartAsync(nameof(EnrichAuto), input, ct), links);
     }
 

@@ -4,11 +4,13 @@ using Microsoft.DurableTask;
 namespace BatchEmbed.Workflows.Orchestrators;
 
 /// <param name="Collections">The collections to enrich; empty means every collection with items to embed.</param>
-/// <param name="Validate">SubmitCompletions's input for the labels; null leaves them alone.</param>
-/// <param name="ValidateIngest">IngestCompletions's input (with Wait), used when <paramref name="Validate"/> is set.</param>
+/// <param name="Validate">SubmitCompletions's and IngestCompletions's inputs for the labels; null leaves them alone.</param>
 public sealed record EnrichAutoInput(
     IReadOnlyList<string> Collections, SubmitEmbeddingsInput Submit, IngestEmbeddingsInput Ingest, double DeadlineHours = 26,
-    SubmitEmbeddingsInput? Validate = null, IngestEmbeddingsInput? ValidateIngest = null);
+    EnrichValidation? Validate = null);
+
+/// <summary>The labels' part of an EnrichAuto run: SubmitCompletions's input and IngestCompletions's.</summary>
+public sealed record EnrichValidation(SubmitEmbeddingsInput Submit, IngestEmbeddingsInput Ingest);
 
 /// <param name="Validation">The labels' submission, when the run validated them.</param>
 /// <param name="Answers">The labels' ingest, when the run validated them.</param>
@@ -41,17 +43,17 @@ public sealed class EnrichAuto : TaskOrchestrator<EnrichAutoInput, EnrichAutoOut
         SubmitEmbeddingsOutput? validation = null;
         if (input.Validate is { } validate)
         {
-            context.SetCustomStatus(new { phase = "submitting", collection = validate.Collection });
-            validation = await context.CallSubOrchestratorAsync<SubmitEmbeddingsOutput>(nameof(SubmitCompletions), validate);
+            context.SetCustomStatus(new { phase = "submitting", collection = validate.Submit.Collection });
+            validation = await context.CallSubOrchestratorAsync<SubmitEmbeddingsOutput>(nameof(SubmitCompletions), validate.Submit);
         }
 
         context.SetCustomStatus(new { phase = "ingesting" });
         DateTime deadline = context.CurrentUtcDateTime.AddHours(input.DeadlineHours);
         Task<IngestEmbeddingsOutput> ingest = context.CallSubOrchestratorAsync<IngestEmbeddingsOutput>(
             nameof(IngestEmbeddings), input.Ingest with { Collection = null, Wait = true, DeadlineUtc = deadline });
-        Task<IngestCompletionsOutput?> answers = validation is null || input.ValidateIngest is not { } validateIngest
-            ? Task.FromResult<IngestCompletionsOutput?>(null)
-            : context.CallSubOrchestratorAsync<IngestCompletionsOutput?>(nameof(IngestCompletions), validateIngest with { Wait = true, DeadlineUtc = deadline });
+        Task<IngestCompletionsOutput?> answers = input.Validate is { } labels
+            ? context.CallSubOrchestratorAsync<IngestCompletionsOutput?>(nameof(IngestCompletions), labels.Ingest with { Wait = true, DeadlineUtc = deadline })
+            : Task.FromResult<IngestCompletionsOutput?>(null);
         await Task.WhenAll(ingest, answers);
 
         string report = await context.CallActivityAsync<string>(

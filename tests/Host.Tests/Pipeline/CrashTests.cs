@@ -73,32 +73,11 @@ public sealed class CrashTests
             await ImportAsync(http);
             (await http.PostAsJsonAsync("api/embeddings/lines/submit", new { })).EnsureSuccessStatusCode();
             await InstanceWaits.WaitAsync(http, "submit-lines");
-            while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
-            {
-                await Task.Delay(100);
-            }
-
+            await WaitUntilTerminalAsync(provider);
             host.Kill();
         }
 
-        int killsMidIngest = 0;
-        var random = new Random(7);
-        for (int round = 0; round < 4; round++)
-        {
-            using HostProcess host = await HostProcess.StartAsync(data, emulator, port, settings);
-            using HttpClient http = host.Client();
-            using HttpResponseMessage start = await http.PostAsJsonAsync("api/embeddings/lines/ingest", new { wait = true });
-            Assert.True(start.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, await start.Content.ReadAsStringAsync());
-            await Task.Delay(random.Next(300, 1500));
-            JsonObject status = await InstanceWaits.StatusAsync(http, "ingest-lines");
-            if ((string)status["runtimeStatus"]! == "Running")
-            {
-                killsMidIngest++;
-            }
-
-            host.Kill();
-        }
-
+        int killsMidIngest = await KillRepeatedlyAsync(data, emulator, port, settings, "api/embeddings/lines/ingest", "ingest-lines", seed: 7);
         Assert.True(killsMidIngest >= 2, $"only {killsMidIngest} kills landed while ingest was running");
         using (HostProcess host = await HostProcess.StartAsync(data, emulator, port, settings))
         {
@@ -110,8 +89,42 @@ public sealed class CrashTests
         Assert.Equal(!storage.ContainsKey("Storage__Provider"), File.Exists(Path.Combine(data, "items.db"))); // the stores asked for
     }
 
-    private static OpenAIBatchProvider Provider(EmulatorServer emulator) =>
+    internal static OpenAIBatchProvider Provider(EmulatorServer emulator) =>
         new(new OpenAIProviderOptions { Profile = "emulator", Endpoint = emulator.OpenAIEndpoint, ApiKey = PipelineHost.EmulatorKey });
+
+    internal static async Task WaitUntilTerminalAsync(IBatchProvider provider)
+    {
+        while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Four rounds of: start the host on the same data, start the ingest at <paramref name="path"/> (waiting), let it
+    /// run a random 0.3 to 1.5 s, SIGKILL the host. Returns how many kills landed while the ingest was Running.
+    /// </summary>
+    internal static async Task<int> KillRepeatedlyAsync(string data, EmulatorServer emulator, int port, IReadOnlyDictionary<string, string> settings, string path, string instanceId, int seed)
+    {
+        int killsWhileRunning = 0;
+        var random = new Random(seed);
+        for (int round = 0; round < 4; round++)
+        {
+            using HostProcess host = await HostProcess.StartAsync(data, emulator, port, settings);
+            using HttpClient http = host.Client();
+            using HttpResponseMessage start = await http.PostAsJsonAsync(path, new { wait = true });
+            Assert.True(start.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, await start.Content.ReadAsStringAsync());
+            await Task.Delay(random.Next(300, 1500));
+            if ((string)(await InstanceWaits.StatusAsync(http, instanceId))["runtimeStatus"]! == "Running")
+            {
+                killsWhileRunning++;
+            }
+
+            host.Kill();
+        }
+
+        return killsWhileRunning;
+    }
 
     private static async Task ImportAsync(HttpClient http)
     {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BatchEmbed.Connectors.Batches;
-using BatchEmbed.Connectors.OpenAI;
 using BatchEmbed.Domain.Labels;
 using BatchEmbed.OpenAIEmulator;
 using BatchEmbed.Workflows.Pipeline;
@@ -22,7 +21,7 @@ public sealed class LabelCrashTests
         string data = Directory.CreateTempSubdirectory("crash-labels-").FullName;
         int port = HostProcess.FreePort();
         var settings = new Dictionary<string, string> { ["Completions__PageSize"] = "120" }; // a page of labels plans its own batch
-        var provider = new OpenAIBatchProvider(new OpenAIProviderOptions { Profile = "emulator", Endpoint = emulator.OpenAIEndpoint, ApiKey = PipelineHost.EmulatorKey });
+        var provider = CrashTests.Provider(emulator);
 
         List<ReceiptLabel> labels;
         int batches;
@@ -32,32 +31,12 @@ public sealed class LabelCrashTests
             labels = await LabelValidationTests.ImportReceiptsAsync(http, 30);
             (await http.PostAsJsonAsync("api/validations/submit", new { })).EnsureSuccessStatusCode();
             batches = (int)(await InstanceWaits.WaitAsync(http, RunStarter.ValidateSubmitId))["batches"]!;
-            while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
-            {
-                await Task.Delay(100);
-            }
-
+            await CrashTests.WaitUntilTerminalAsync(provider);
             host.Kill();
         }
 
         Assert.InRange(batches, 3, 100);
-        int killsMidIngest = 0;
-        var random = new Random(11);
-        for (int round = 0; round < 4; round++)
-        {
-            using HostProcess host = await HostProcess.StartAsync(data, emulator, port, settings);
-            using HttpClient http = host.Client();
-            using HttpResponseMessage start = await http.PostAsJsonAsync("api/validations/ingest", new { wait = true });
-            Assert.True(start.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, await start.Content.ReadAsStringAsync());
-            await Task.Delay(random.Next(300, 1500));
-            if ((string)(await InstanceWaits.StatusAsync(http, RunStarter.ValidateIngestId))["runtimeStatus"]! == "Running")
-            {
-                killsMidIngest++;
-            }
-
-            host.Kill();
-        }
-
+        int killsMidIngest = await CrashTests.KillRepeatedlyAsync(data, emulator, port, settings, "api/validations/ingest", RunStarter.ValidateIngestId, seed: 11);
         Assert.True(killsMidIngest >= 2, $"only {killsMidIngest} kills landed while the ingest was running");
         using (HostProcess host = await HostProcess.StartAsync(data, emulator, port, settings))
         {
