@@ -1,7 +1,11 @@
+using System.Buffers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BatchEmbed.Domain.Items;
+using BatchEmbed.Domain.Labels;
+using BatchEmbed.Domain.Samples;
 using BatchEmbed.Hosting;
 using Microsoft.Playwright;
 
@@ -9,7 +13,8 @@ namespace BatchEmbed.EndToEnd.Tests;
 
 /// <summary>
 /// A live host that has done a real emulator run (the 'lines' collection imported, submitted and ingested), one
-/// long-running ingest ('slow', waiting on a slow batch) to terminate, and a headless Chromium to look at it.
+/// long-running ingest ('slow', waiting on a slow batch) to terminate, four generated receipts' labels validated
+/// through a completion batch, and a headless Chromium to look at it.
 /// </summary>
 public sealed class MonitorFixture : IAsyncLifetime
 {
@@ -22,6 +27,9 @@ public sealed class MonitorFixture : IAsyncLifetime
     public HttpClient Api { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The generated receipts' labels, validated by the time the tests run.</summary>
+    public IReadOnlyList<ReceiptLabel> Labels { get; private set; } = [];
 
     public string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -43,6 +51,8 @@ public sealed class MonitorFixture : IAsyncLifetime
             ["OpenAI:EmulatorLinesPerSecond"] = "400",
             ["Host:Port"] = "0",
             ["PollPending:Enabled"] = "false",
+            ["Completions:LinesCollection"] = "receipt-lines", // the receipts' lines apart from the 'lines' the other tests count
+            ["Completions:WordsCollection"] = "receipt-words",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         Api = new HttpClient { BaseAddress = Host.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
@@ -51,10 +61,16 @@ public sealed class MonitorFixture : IAsyncLifetime
         await ImportAsync("lines", 300);
         await RunAsync("api/embeddings/lines/submit", "submit-lines");
         await RunAsync("api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
+        Labels = await ImportReceiptsAsync(4);
+        await RunAsync("api/validations/submit", "validate-submit");
+        await RunAsync("api/validations/ingest", "validate-ingest", new { wait = true });
 
-        await ImportAsync("slow", 40_000); // at 400 lines/s its batch runs for minutes: the ingest waiting on it stays Running
+        // Its 334 batches of 120 lines, at one line a second each, run for minutes: the ingest waiting on them stays Running.
+        Host.Emulator!.Options.LinesPerSecond = 1;
+        await ImportAsync("slow", 40_000);
         await RunAsync("api/embeddings/slow/submit", "submit-slow");
         (await Api.PostAsJsonAsync("api/embeddings/slow/ingest", new { wait = true })).EnsureSuccessStatusCode();
+
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -81,6 +97,37 @@ public sealed class MonitorFixture : IAsyncLifetime
 
     public async Task<JsonNode> GetAsync(string path) => JsonNode.Parse(await Api.GetStringAsync(path))!;
 
+    private async Task<List<ReceiptLabel>> ImportReceiptsAsync(int count)
+    {
+        List<Receipt> receipts = [.. new ReceiptCorpusGenerator(11).Receipts(count)];
+        await PostAsync("api/collections/receipts/items", Ndjson(receipts.Select(r => r.ToReceiptItem())));
+        await PostAsync("api/collections/receipt-lines/items", Ndjson(receipts.SelectMany(r => r.ToLineItems())));
+        await PostAsync("api/collections/receipt-words/items", Ndjson(receipts.SelectMany(r => r.ToWordItems())));
+        List<ReceiptLabel> labels = [.. receipts.SelectMany(r => r.ToLabels())];
+        await PostAsync("api/labels", string.Concat(labels.Select(l => l.ToJson() + "\n")));
+        return labels;
+    }
+
+    private static string Ndjson(IEnumerable<CorpusItem> items)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (CorpusItem item in items)
+        {
+            CorpusItemJson.WriteLine(buffer, item);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private async Task PostAsync(string path, string ndjson)
+    {
+        using HttpResponseMessage r = await Api.PostAsync(path, new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson"));
+        if (!r.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{path}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+        }
+    }
+
     private async Task ImportAsync(string collection, int n)
     {
         var sb = new StringBuilder();
@@ -89,8 +136,7 @@ public sealed class MonitorFixture : IAsyncLifetime
             sb.Append(JsonSerializer.Serialize(new { id = $"{collection}-{i:D5}", text = $"{collection} receipt line {i}: total {i % 90}.{i % 10}0 EUR" })).Append('\n');
         }
 
-        using HttpResponseMessage r = await Api.PostAsync($"api/collections/{collection}/items", new StringContent(sb.ToString(), Encoding.UTF8));
-        r.EnsureSuccessStatusCode();
+        await PostAsync($"api/collections/{collection}/items", sb.ToString());
     }
 
     private async Task RunAsync(string path, string id, object? body = null)

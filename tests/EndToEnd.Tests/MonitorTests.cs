@@ -151,6 +151,55 @@ public sealed class MonitorTests(MonitorFixture fx) : IClassFixture<MonitorFixtu
         await page.CloseAsync();
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task The_labels_view_shows_each_receipts_labels_with_their_outcome_and_reason()
+    {
+        IPage page = await fx.SignedInPageAsync();
+        await page.GotoAsync(new Uri(fx.Host.BaseUrl, "monitor#/labels").ToString());
+        await page.WaitForSelectorAsync("#l-counts");
+        JsonNode stats = await fx.GetAsync("api/labels/stats");
+        Assert.Equal(fx.Labels.Count, (long)stats["total"]!);
+        foreach (string status in new[] { "None", "Pending", "Valid", "Invalid", "NeedsReview" })
+        {
+            Assert.Equal(Num((long)stats["byStatus"]![status]!), await page.InnerTextAsync($"#l-counts dd[data-status={status}]"));
+        }
+
+        // Every label of every receipt, under its receipt's heading, with the outcome and reason the API gives.
+        await page.SelectOptionAsync("#l-limit", "1000");
+        await page.ClickAsync("#lf button[type=submit]");
+        await page.WaitForFunctionAsync($"() => document.querySelectorAll('#label-table tr[data-id]').length === {fx.Labels.Count}");
+        JsonArray all = (await fx.GetAsync("api/labels?limit=1000"))["labels"]!.AsArray();
+        Assert.Equal(fx.Labels.Select(l => l.ReceiptKey).Distinct().Order(StringComparer.Ordinal), await page.Locator("#label-table th[data-receipt]").EvaluateAllAsync<string[]>("hs => hs.map(h => h.dataset.receipt)"));
+        foreach (JsonNode? l in all)
+        {
+            ILocator cells = page.Locator($"tr[data-id='{(string)l!["id"]!}'] td");
+            Assert.Equal((string)l["validationStatus"]!, await cells.Nth(3).InnerTextAsync());
+            Assert.Equal((string?)l["suggestedLabel"] ?? string.Empty, await cells.Nth(4).InnerTextAsync());
+            Assert.Equal((string)l["reasoning"]!, await cells.Nth(5).InnerTextAsync());
+            Assert.Equal(Num((long)l["attempts"]!), await cells.Nth(6).InnerTextAsync());
+        }
+
+        Assert.Contains(all, l => (string)l!["validationStatus"]! == "Invalid"); // the emulator's rule judges some labels wrong
+        await fx.ShotAsync(page, "10-labels");
+
+        // One receipt's invalid labels, from a link to the receipt and the status filter.
+        string receipt = fx.Labels[0].ReceiptKey;
+        await page.GotoAsync(new Uri(fx.Host.BaseUrl, "monitor#/labels/" + Uri.EscapeDataString(receipt)).ToString());
+        await page.WaitForSelectorAsync("#label-table");
+        await page.SelectOptionAsync("#l-status", "Invalid");
+        var invalid = all.Where(l => (string)l!["imageId"]! + "/" + (int)l["receiptId"]! == receipt && (string)l["validationStatus"]! == "Invalid").Select(l => (string)l!["id"]!).ToList();
+        await page.WaitForFunctionAsync($"() => document.querySelectorAll('#label-table tr[data-id]').length === {invalid.Count} && document.querySelectorAll('#label-table th[data-receipt]').length === 1");
+        Assert.Equal(invalid.Order(StringComparer.Ordinal), (await page.Locator("#label-table tr[data-id]").EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.id)")).Order(StringComparer.Ordinal));
+        await fx.ShotAsync(page, "11-labels-one-receipt");
+
+        // The completion batch that judged them is in the batches view beside the embedding batches.
+        await page.GotoAsync(new Uri(fx.Host.BaseUrl, "monitor#/batches").ToString());
+        await page.WaitForSelectorAsync("#batch-table tbody tr");
+        string batchId = (string)(await fx.GetAsync("api/batches?collection=labels")).AsArray().Single()!["batchId"]!;
+        Assert.Equal("Completion", await page.Locator($"tr[data-id='{batchId}'] td").Nth(2).InnerTextAsync());
+        await page.CloseAsync();
+    }
+
     private static string Num(long v) => v.ToString("N0", CultureInfo.GetCultureInfo("en-US"));
 
     private static string Usd(decimal v) => "$" + v.ToString("0.000000", CultureInfo.InvariantCulture);

@@ -380,9 +380,12 @@
     document.querySelectorAll('#nav a').forEach(a => a.toggleAttribute('aria-current', a.dataset.section === section || (section === 'instance' && a.dataset.section === 'instances')));
     document.querySelectorAll('#nav a[aria-current]').forEach(a => a.setAttribute('aria-current', 'page'));
     const id = arg ? decodeURIComponent(arg) : undefined;
-    ({ instances: instancesView, instance: () => instanceView(id), batches: batchesView, checkpoints: checkpointsView, dashboard: () => dashboardView(id) }[section] || instancesView)();
+    const views = Object.assign({ instances: instancesView, instance: () => instanceView(id), batches: batchesView, checkpoints: checkpointsView, dashboard: () => dashboardView(id) }, monitor.views);
+    (views[section] || instancesView)(id);
   }
 
+  // The views in their own files (labels.js, …) register here; the first route waits until every script has run.
+  const monitor = window.batchembedMonitor = { API, view, api, esc, badge, num, usd, fmtTime, setRefresh, showError, views: {} };
   window.addEventListener('hashchange', route);
-  route();
+  document.addEventListener('DOMContentLoaded', route);
 })();
