@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in one invocation and prints each result as a JSON line (recorded in bench/RESULTS.md).
-#   bench/run.sh [tokenizer|planner|reader|sidecar|emulator|pipeline|storage|all]
+#   bench/run.sh [tokenizer|planner|reader|sidecar|emulator|pipeline|storage|labels|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -39,5 +39,10 @@ if [[ $what == all || $what == storage ]]; then
   # the pipeline with Storage__Provider=azure on Azurite beside the embedded run (Azurite holds 100,000 items well)
   bench pipeline-storage 100000 256
   bench table-scaling
+fi
+# receipt label validation (seed 004): 10,000 receipts with 10 labels each, then 5,000 with 10 (50,000 answers)
+if [[ $what == all || $what == labels ]]; then
+  bench labels 10000 10
+  bench labels 5000 10
 fi
 exit 0

@@ -49,11 +49,11 @@ internal static class PipelineBench
         string corpus = Path.Combine(dir, "lines.ndjson");
         WriteCorpus(corpus, lines);
 
-        int emulatorPort = FreePort();
-        using Process emulator = StartEmulator(Path.Combine(dir, "emulator"), emulatorPort);
+        int emulatorPort = BenchHost.FreePort();
+        using Process emulator = BenchHost.StartEmulator(Path.Combine(dir, "emulator"), emulatorPort);
         var endpoint = new Uri($"http://127.0.0.1:{emulatorPort}/v1/");
         var provider = new OpenAIBatchProvider(new OpenAIProviderOptions { Profile = "emulator", Endpoint = endpoint, ApiKey = "bench" });
-        await WaitForEmulator(provider);
+        await BenchHost.WaitForEmulatorAsync(provider);
         using AzuriteProcess? azurite = storage == "azure"
             ? await AzuriteProcess.StartAsync(Path.Combine(dir, "azurite"), inMemory: Environment.GetEnvironmentVariable("BENCH_AZURITE_DISK") != "1") ?? throw new InvalidOperationException("Azurite is not installed: npm ci in tools/azurite")
             : null;
@@ -96,14 +96,14 @@ internal static class PipelineBench
             long peakBefore = Process.GetCurrentProcess().PeakWorkingSet64;
 
             sw.Restart();
-            JsonObject submit = await RunAsync(http, "api/embeddings/lines/submit", "submit-lines");
+            JsonObject submit = await BenchHost.RunInstanceAsync(http, "api/embeddings/lines/submit", "submit-lines");
             double submitSeconds = sw.Elapsed.TotalSeconds;
             Process.GetCurrentProcess().Refresh();
             long peak = Process.GetCurrentProcess().PeakWorkingSet64;
             Console.WriteLine(BenchApp.Json(("bench", "pipeline-submit"), ("storage", storage), ("lines", lines), ("importSeconds", Math.Round(import, 2)), ("importItemsPerSec", Math.Round(lines / import)),
                 ("submitSeconds", Math.Round(submitSeconds, 2)), ("submitItemsPerSec", Math.Round(lines / submitSeconds)), ("batches", (int)submit["batches"]!),
                 ("requests", (long)submit["requests"]!), ("peakWorkingSetMB", peak >> 20), ("peakAfterImportMB", peakBefore >> 20),
-                ("activitySeconds", ActivitySeconds(await client.GetOrchestrationHistoryAsync("submit-lines")))));
+                ("activitySeconds", BenchHost.ActivitySeconds(await client.GetOrchestrationHistoryAsync("submit-lines")))));
 
             sw.Restart();
             while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
@@ -113,9 +113,9 @@ internal static class PipelineBench
 
             double emulatorSeconds = sw.Elapsed.TotalSeconds;
             sw.Restart();
-            JsonObject ingest = await RunAsync(http, "api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
+            JsonObject ingest = await BenchHost.RunInstanceAsync(http, "api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
             double ingestSeconds = sw.Elapsed.TotalSeconds;
-            Dictionary<string, double> ingestActivities = ActivitySeconds(await client.GetOrchestrationHistoryAsync("ingest-lines"));
+            Dictionary<string, double> ingestActivities = BenchHost.ActivitySeconds(await client.GetOrchestrationHistoryAsync("ingest-lines"));
             long vectors = (long)ingest["totals"]!["vectors"]!;
             Console.WriteLine(BenchApp.Json(("bench", "pipeline-ingest"), ("storage", storage), ("format", format), ("dims", dims), ("vectors", vectors), ("emulatorSeconds", Math.Round(emulatorSeconds, 1)),
                 ("ingestSeconds", Math.Round(ingestSeconds, 2)), ("vectorsPerSec", Math.Round(vectors / ingestSeconds)),
@@ -191,78 +191,5 @@ internal static class PipelineBench
                 buffer.ResetWrittenCount();
             }
         }
-    }
-
-    private static async Task<JsonObject> RunAsync(HttpClient http, string path, string id, object? body = null)
-    {
-        using HttpResponseMessage r = await http.PostAsJsonAsync(path, body ?? new { });
-        r.EnsureSuccessStatusCode();
-        while (true)
-        {
-            JsonObject s = JsonNode.Parse(await http.GetStringAsync($"runtime/webhooks/durabletask/instances/{id}"))!.AsObject();
-            string status = (string)s["runtimeStatus"]!;
-            if (status is "Completed")
-            {
-                return s["output"]!.AsObject();
-            }
-
-            if (status is "Failed" or "Terminated")
-            {
-                throw new InvalidOperationException($"{id} {status}: {s.ToJsonString()}");
-            }
-
-            await Task.Delay(250);
-        }
-    }
-
-    /// <summary>Seconds each activity of one orchestration generation took, summed by name.</summary>
-    private static Dictionary<string, double> ActivitySeconds(IList<Core.HistoryEvent> history)
-    {
-        var done = history.OfType<Core.TaskCompletedEvent>().ToDictionary(e => e.TaskScheduledId);
-        return history.OfType<Core.TaskScheduledEvent>()
-            .Where(s => done.ContainsKey(s.EventId))
-            .GroupBy(s => s.Name ?? "?")
-            .ToDictionary(g => g.Key, g => Math.Round(g.Sum(s => (done[s.EventId].Timestamp - s.Timestamp).TotalSeconds), 2));
-    }
-
-    private static Process StartEmulator(string dataDir, int port)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "BatchEmbed.OpenAIEmulator.dll"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDir, "--api-key", "bench", "--lines-per-second", "0" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    private static async Task WaitForEmulator(OpenAIBatchProvider provider)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            try
-            {
-                await provider.ListBatchesAsync(CancellationToken.None).ToListAsync();
-                return;
-            }
-            catch (BatchProviderException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new TimeoutException("the emulator did not start");
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

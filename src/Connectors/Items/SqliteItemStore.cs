@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text;
 using BatchEmbed.Domain.Fingerprints;
 using BatchEmbed.Domain.Items;
 using BatchEmbed.Domain.Planning;
@@ -279,14 +280,32 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         using SqliteConnection c = Open();
+        // One lower bound (SQLite ranges the key over one of two) and an upper bound at the first id past the prefix,
+        // so the listing seeks straight to the prefix and reads no row outside it.
+        bool afterPrefix = afterId is not null && Encoding.UTF8.GetBytes(afterId).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(prefix)) >= 0;
+        string? end = PastPrefix(prefix);
         using SqliteCommand q = Cmd(c, null,
-            $"SELECT {Columns} FROM Items WHERE Collection = $c AND Id > $after AND Id >= $p ORDER BY Id LIMIT $n",
-            ("$c", collection), ("$after", afterId ?? string.Empty), ("$p", prefix), ("$n", pageSize));
+            $"SELECT {Columns} FROM Items WHERE Collection = $c AND Id {(afterPrefix ? ">" : ">=")} $from{(end is null ? string.Empty : " AND Id < $end")} ORDER BY Id LIMIT $n",
+            ("$c", collection), ("$from", afterPrefix ? afterId : prefix), ("$end", end), ("$n", pageSize));
         List<StoredItem> read = ReadAll(q);
 
         // Ids that share a prefix are contiguous in id order: the first id without it ends the listing.
         var items = read.TakeWhile(i => i.Id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         return Task.FromResult(new ItemPage(items, items.Count == pageSize ? items[^1].Id : null));
+    }
+
+    /// <summary>
+    /// The least string above every string that starts with <paramref name="prefix"/> (its last character plus one,
+    /// which orders the same way in SQLite's binary UTF-8 comparison), or null when there is none to compute.
+    /// </summary>
+    private static string? PastPrefix(string prefix)
+    {
+        if (prefix.Length == 0 || prefix[^1] >= '\uD7FF')
+        {
+            return null;
+        }
+
+        return string.Concat(prefix.AsSpan(0, prefix.Length - 1), [(char)(prefix[^1] + 1)]);
     }
 
     public Task<IReadOnlyDictionary<string, int>> PreviousChunksAsync(string collection, IReadOnlyCollection<string> ids, string batchId, string fingerprint, CancellationToken cancellationToken)

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using BatchEmbed.Connectors.Batches;
+using BatchEmbed.Connectors.OpenAI;
+using Core = DurableTask.Core.History;
+
+namespace BatchEmbed.Bench;
+
+/// <summary>What the benchmarks that run the real host share: the emulator as its own process, an instance run to its end.</summary>
+internal static class BenchHost
+{
+    public static async Task<JsonObject> RunInstanceAsync(HttpClient http, string path, string id, object? body = null)
+    {
+        using HttpResponseMessage r = await http.PostAsJsonAsync(path, body ?? new { });
+        r.EnsureSuccessStatusCode();
+        while (true)
+        {
+            JsonObject s = JsonNode.Parse(await http.GetStringAsync($"runtime/webhooks/durabletask/instances/{id}"))!.AsObject();
+            string status = (string)s["runtimeStatus"]!;
+            if (status is "Completed")
+            {
+                return s["output"]!.AsObject();
+            }
+
+            if (status is "Failed" or "Terminated")
+            {
+                throw new InvalidOperationException($"{id} {status}: {s.ToJsonString()}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Seconds each activity of one orchestration generation took, summed by name.</summary>
+    public static Dictionary<string, double> ActivitySeconds(IList<Core.HistoryEvent> history)
+    {
+        var done = history.OfType<Core.TaskCompletedEvent>().ToDictionary(e => e.TaskScheduledId);
+        return history.OfType<Core.TaskScheduledEvent>()
+            .Where(s => done.ContainsKey(s.EventId))
+            .GroupBy(s => s.Name ?? "?")
+            .ToDictionary(g => g.Key, g => Math.Round(g.Sum(s => (done[s.EventId].Timestamp - s.Timestamp).TotalSeconds), 2));
+    }
+
+    public static Process StartEmulator(string dataDir, int port)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "BatchEmbed.OpenAIEmulator.dll"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDir, "--api-key", "bench", "--lines-per-second", "0" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    public static async Task WaitForEmulatorAsync(OpenAIBatchProvider provider)
+    {
+        for (int i = 0; i < 300; i++)
+        {
+            try
+            {
+                await provider.ListBatchesAsync(CancellationToken.None).ToListAsync();
+                return;
+            }
+            catch (BatchProviderException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException("the emulator did not start");
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
