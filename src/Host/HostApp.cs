@@ -211,7 +211,7 @@ public sealed class HostApp : IAsyncDisposable
         RouteGroupBuilder api = app.MapGroup("/" + hosting.RoutePrefix.Trim('/'));
         api.AddEndpointFilter(new KeyFilter([keys.FunctionKey, keys.AdminKey], hosting.AllowAnonymous));
         CheckStatusLinks links = CheckStatusUris.For(durableApi);
-        api.MapCollectionsApi().MapEmbeddingsApi(links).MapBatchesApi(links).MapLabelsApi(links);
+        api.MapCollectionsApi().MapEmbeddingsApi(links).MapBatchesApi(links).MapLabelsApi(links).MapMigrationsApi(links);
 
         app.MapMonitor(hosting.RoutePrefix);
         app.MapDurableTaskManagementApi(durableApi)

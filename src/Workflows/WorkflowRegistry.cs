@@ -20,6 +20,9 @@ public static class WorkflowRegistry
         (nameof(CancelBatch), typeof(CancelBatch)),
         (nameof(SubmitCompletions), typeof(SubmitCompletions)),
         (nameof(IngestCompletions), typeof(IngestCompletions)),
+        (nameof(MigrateEmbeddings), typeof(MigrateEmbeddings)),
+        (nameof(VerifyMigration), typeof(VerifyMigration)),
+        (nameof(CleanupMigration), typeof(CleanupMigration)),
     ];
 
     public static IReadOnlyList<(string Name, Type Type)> Activities { get; } =
@@ -41,6 +44,13 @@ public static class WorkflowRegistry
         (nameof(WriteEnrichmentReport), typeof(WriteEnrichmentReport)),
         (nameof(PlanCompletions), typeof(PlanCompletions)),
         (nameof(StoreAnswers), typeof(StoreAnswers)),
+        (nameof(GetMigration), typeof(GetMigration)),
+        (nameof(PlanMigration), typeof(PlanMigration)),
+        (nameof(CopyMigrationItems), typeof(CopyMigrationItems)),
+        (nameof(CountItems), typeof(CountItems)),
+        (nameof(RetryFailedItems), typeof(RetryFailedItems)),
+        (nameof(VerifyMigrationIndex), typeof(VerifyMigrationIndex)),
+        (nameof(CleanupMigrationData), typeof(CleanupMigrationData)),
     ];
 
     public static IReadOnlyList<(string Name, Type Type)> Entities { get; } =
@@ -48,6 +58,7 @@ public static class WorkflowRegistry
         (BatchSummaryEntity.Name, typeof(BatchSummaryEntity)),
         (CheckpointEntity.Name, typeof(CheckpointEntity)),
         (QuotaEntity.Name, typeof(QuotaEntity)),
+        (MigrationEntity.Name, typeof(MigrationEntity)),
     ];
 
     public static DurableTaskRegistry AddWorkflows(this DurableTaskRegistry registry)

@@ -35,6 +35,15 @@ public sealed class FunctionsMetadataTests
         ("Api_LabelStats", "get", "labels/stats", "Function"),
         ("Api_ValidateSubmit", "post", "validations/submit", "Function"),
         ("Api_ValidateIngest", "post", "validations/ingest", "Function"),
+        ("Api_ListMigrations", "get", "migrations", "Function"),
+        ("Api_MigrationStatus", "get", "migrations/{name}", "Function"),
+        ("Api_MigrationStart", "post", "migrations/{name}/start", "Function"),
+        ("Api_MigrationResume", "post", "migrations/{name}/resume", "Function"),
+        ("Api_MigrationRetryFailed", "post", "migrations/{name}/retry-failed", "Function"),
+        ("Api_MigrationVerify", "post", "migrations/{name}/verify", "Function"),
+        ("Api_MigrationSwap", "post", "migrations/{name}/swap", "Function"),
+        ("Api_MigrationRollback", "post", "migrations/{name}/rollback", "Function"),
+        ("Api_MigrationCleanup", "post", "migrations/{name}/cleanup", "Function"),
         ("Monitor", "get", "monitor/{name?}", "Anonymous"),
     ];
 
@@ -66,8 +75,8 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(Names(WorkflowRegistry.Orchestrators), FunctionsOf(metadata, "orchestrationTrigger"));
         Assert.Equal(Names(WorkflowRegistry.Activities), FunctionsOf(metadata, "activityTrigger"));
         Assert.Equal(Names(WorkflowRegistry.Entities), FunctionsOf(metadata, "entityTrigger"));
-        Assert.Equal(7, WorkflowRegistry.Orchestrators.Count);
-        Assert.Equal(3, WorkflowRegistry.Entities.Count);
+        Assert.Equal(10, WorkflowRegistry.Orchestrators.Count);
+        Assert.Equal(4, WorkflowRegistry.Entities.Count);
     }
 
     [Fact]

@@ -65,6 +65,19 @@ public interface IItemStore
     /// <summary>Resets every item of the collection to None (seed 000's reset). Returns how many changed.</summary>
     Task<int> ResetStatusesAsync(string collection, CancellationToken cancellationToken);
 
+    /// <summary>Sends every Failed item (out of attempts) back to None with its attempts at zero; returns how many.</summary>
+    Task<int> ResetFailedAsync(string collection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes over embeddings made elsewhere (a migration's shadow collection): each item of <paramref name="collection"/>
+    /// whose content hash matches one of <paramref name="embedded"/> (Succeeded ones) becomes Succeeded under its
+    /// fingerprint, chunks and batch, unless it is Pending (claimed by a batch in flight). Returns how many changed.
+    /// </summary>
+    Task<int> AdoptAsync(string collection, IReadOnlyCollection<StoredItem> embedded, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every item of a collection; returns how many there were.</summary>
+    Task<long> DeleteCollectionAsync(string collection, CancellationToken cancellationToken);
+
     Task<IReadOnlyDictionary<ItemStatus, long>> CountByStatusAsync(string collection, CancellationToken cancellationToken);
 
     Task<StoredItem?> GetAsync(string collection, string id, CancellationToken cancellationToken);

@@ -56,7 +56,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
 
     public async Task<ImportResult> ImportAsync(string collection, IAsyncEnumerable<CorpusItem> items, CancellationToken cancellationToken)
     {
-        CollectionName.Validate(collection);
+        CollectionName.ValidateStored(collection);
         ArgumentNullException.ThrowIfNull(items);
         long imported = 0, updated = 0, unchanged = 0;
         var chunk = new List<CorpusItem>(1000);
@@ -344,6 +344,37 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         Exec(c, tx, "UPDATE Items SET Status = 0, BatchId = NULL, Attempts = 0, LastError = NULL, UpdatedAt = $now WHERE Collection = $c AND (Status <> 0 OR BatchId IS NOT NULL)",
             ("$c", collection), ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), cancellationToken);
 
+    public Task<int> ResetFailedAsync(string collection, CancellationToken cancellationToken) => WriteAsync((c, tx) =>
+        Exec(c, tx, "UPDATE Items SET Status = 0, BatchId = NULL, Attempts = 0, UpdatedAt = $now WHERE Collection = $c AND Status = 3",
+            ("$c", collection), ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), cancellationToken);
+
+    public Task<int> AdoptAsync(string collection, IReadOnlyCollection<StoredItem> embedded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(embedded);
+        return WriteAsync((c, tx) =>
+        {
+            using SqliteCommand cmd = Cmd(c, tx,
+                "UPDATE Items SET Status = 2, Fingerprint = $fp, Chunks = $n, BatchId = $b, Attempts = 0, LastError = NULL, UpdatedAt = $now " +
+                "WHERE Collection = $c AND Id = $id AND ContentHash = $h AND Status <> 1 AND NOT (Status = 2 AND Fingerprint IS $fp AND Chunks = $n AND BatchId IS $b)",
+                ("$c", collection), ("$id", string.Empty), ("$h", string.Empty), ("$fp", string.Empty), ("$n", 0), ("$b", string.Empty), ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            int changed = 0;
+            foreach (StoredItem item in embedded.Where(i => i.Status == ItemStatus.Succeeded && i.Fingerprint is not null))
+            {
+                cmd.Parameters["$id"].Value = item.Id;
+                cmd.Parameters["$h"].Value = item.ContentHash;
+                cmd.Parameters["$fp"].Value = item.Fingerprint;
+                cmd.Parameters["$n"].Value = item.Chunks;
+                cmd.Parameters["$b"].Value = (object?)item.BatchId ?? DBNull.Value;
+                changed += cmd.ExecuteNonQuery();
+            }
+
+            return changed;
+        }, cancellationToken);
+    }
+
+    public Task<long> DeleteCollectionAsync(string collection, CancellationToken cancellationToken) => WriteAsync((c, tx) =>
+        (long)Exec(c, tx, "DELETE FROM Items WHERE Collection = $c", ("$c", collection)), cancellationToken);
+
     public Task<IReadOnlyDictionary<ItemStatus, long>> CountByStatusAsync(string collection, CancellationToken cancellationToken)
     {
         var counts = Enum.GetValues<ItemStatus>().ToDictionary(s => s, _ => 0L);
@@ -368,7 +399,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
     /// <summary>None, or embedded under another fingerprint. Pending (in flight) and Failed items are left alone.</summary>
     private const string NeedsEmbedding = "(Status = 0 OR (Status = 2 AND (Fingerprint IS NULL OR Fingerprint <> $fp)))";
 
-    private const string Columns = "Collection, Id, Text, GroupKey, Metadata, ContentHash, Status, Fingerprint, BatchId, Attempts, LastError, UpdatedAt, Outcome";
+    private const string Columns = "Collection, Id, Text, GroupKey, Metadata, ContentHash, Status, Fingerprint, BatchId, Attempts, LastError, UpdatedAt, Outcome, Chunks";
 
     private static List<StoredItem> ReadAll(SqliteCommand q)
     {
@@ -380,7 +411,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
                 r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                 r.GetString(5), (ItemStatus)r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
                 r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
-                r.IsDBNull(12) ? null : r.GetString(12)));
+                r.IsDBNull(12) ? null : r.GetString(12), r.GetInt32(13)));
         }
 
         return list;

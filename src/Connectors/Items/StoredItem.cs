@@ -15,4 +15,5 @@ public sealed record StoredItem(
     int Attempts,
     string? LastError,
     DateTimeOffset UpdatedAt,
-    string? Outcome = null);
+    string? Outcome = null,
+    int Chunks = 0);

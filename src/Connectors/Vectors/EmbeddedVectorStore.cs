@@ -219,6 +219,43 @@ public sealed partial class EmbeddedVectorStore : IVectorStore, IDisposable
         return (await _files.ReadAliasesAsync(cancellationToken)).Aliases.GetValueOrDefault(name, name);
     }
 
+    public async Task<long> DeleteIndexAsync(string index, CancellationToken cancellationToken)
+    {
+        ValidateName(index);
+        Dictionary<string, string> aliases = (await _files.ReadAliasesAsync(cancellationToken)).Aliases;
+        if (aliases.TryGetValue(index, out string? named))
+        {
+            throw new InvalidOperationException($"'{index}' is an alias (of '{named}'), not an index.");
+        }
+
+        if (aliases.FirstOrDefault(a => a.Value == index).Key is { } alias)
+        {
+            throw new InvalidOperationException($"Index '{index}' is in use: alias '{alias}' names it.");
+        }
+
+        IndexState state = State(index);
+        await state.Writer.WaitAsync(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                (IndexManifest m, string? version) = await _files.ReadManifestAsync(state.Name, cancellationToken);
+                long vectors = (await StatsAsync(state, m, cancellationToken)).Vectors;
+                IndexManifest empty = IndexManifest.Empty with { Version = m.Version + 1, NextDelta = m.NextDelta };
+                if (await _files.TryWriteManifestAsync(state.Name, empty, version, cancellationToken))
+                {
+                    state.Reset();
+                    await _files.DeleteAsync(state.Name, m.Live, cancellationToken);
+                    return vectors;
+                }
+            }
+        }
+        finally
+        {
+            state.Writer.Release();
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)

@@ -23,6 +23,12 @@ public interface IVectorStore
 
     /// <summary>The physical index an alias names, or the name itself when it is not an alias.</summary>
     Task<string> ResolveAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Empties a physical index (its snapshot and deltas are deleted) and returns how many vectors it held. Refused
+    /// with <see cref="InvalidOperationException"/> while an alias names it, and for an alias's own name.
+    /// </summary>
+    Task<long> DeleteIndexAsync(string index, CancellationToken cancellationToken);
 }
 
 /// <summary>One vector, keyed (for embeddings, by custom id: collection|item|chunk).</summary>

@@ -16,6 +16,11 @@ public static partial class CollectionName
                 nameof(name));
     }
 
+    /// <summary>What the item store keeps: a collection's name, or a migration's shadow of one (<c>{collection}~{migration}</c>).</summary>
+    public static string ValidateStored(string? name) => IsValid(name) || (name is not null && Migrations.MigrationNames.IsShadow(name))
+        ? name!
+        : Validate(name);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -1,5 +1,6 @@
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Domain.Migrations;
 using BatchEmbed.Workflows.Activities;
 using BatchEmbed.Workflows.Entities;
 using BatchEmbed.Workflows.Pipeline;
@@ -83,6 +84,34 @@ public static class ActivityFunctions
     [Function(nameof(DeleteBatchSummaries))]
     public static Task<int> DeleteBatchSummariesAsync([ActivityTrigger] IReadOnlyList<string> input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
         Run<DeleteBatchSummaries, IReadOnlyList<string>, int>(context, input, client);
+
+    [Function(nameof(GetMigration))]
+    public static Task<MigrationDefinition> GetMigrationAsync([ActivityTrigger] string input, FunctionContext context) =>
+        Run<GetMigration, string, MigrationDefinition>(context, input);
+
+    [Function(nameof(PlanMigration))]
+    public static Task<MigrationPlan> PlanMigrationAsync([ActivityTrigger] MigrationDefinition input, FunctionContext context) =>
+        Run<PlanMigration, MigrationDefinition, MigrationPlan>(context, input);
+
+    [Function(nameof(CopyMigrationItems))]
+    public static Task<CopyMigrationItemsOutput> CopyMigrationItemsAsync([ActivityTrigger] CopyMigrationItemsInput input, FunctionContext context) =>
+        Run<CopyMigrationItems, CopyMigrationItemsInput, CopyMigrationItemsOutput>(context, input);
+
+    [Function(nameof(CountItems))]
+    public static Task<ItemCounts> CountItemsAsync([ActivityTrigger] string input, FunctionContext context) =>
+        Run<CountItems, string, ItemCounts>(context, input);
+
+    [Function(nameof(RetryFailedItems))]
+    public static Task<int> RetryFailedItemsAsync([ActivityTrigger] string input, FunctionContext context) =>
+        Run<RetryFailedItems, string, int>(context, input);
+
+    [Function(nameof(VerifyMigrationIndex))]
+    public static Task<VerifyReport> VerifyMigrationIndexAsync([ActivityTrigger] VerifyMigrationInput input, FunctionContext context) =>
+        Run<VerifyMigrationIndex, VerifyMigrationInput, VerifyReport>(context, input);
+
+    [Function(nameof(CleanupMigrationData))]
+    public static Task<MigrationCleanup> CleanupMigrationDataAsync([ActivityTrigger] CleanupMigrationInput input, FunctionContext context) =>
+        Run<CleanupMigrationData, CleanupMigrationInput, MigrationCleanup>(context, input);
 
     private static Task<TOutput> Run<TActivity, TInput, TOutput>(FunctionContext context, TInput input, DurableTaskClient? client = null)
         where TActivity : TaskActivity<TInput, TOutput>

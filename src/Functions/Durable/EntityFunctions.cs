@@ -14,4 +14,7 @@ public static class EntityFunctions
 
     [Function(QuotaEntity.Name)]
     public static Task QuotaAsync([EntityTrigger] TaskEntityDispatcher dispatcher) => dispatcher.DispatchAsync<QuotaEntity>();
+
+    [Function(MigrationEntity.Name)]
+    public static Task MigrationAsync([EntityTrigger] TaskEntityDispatcher dispatcher) => dispatcher.DispatchAsync<MigrationEntity>();
 }

@@ -1,4 +1,6 @@
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Migrations;
+using BatchEmbed.Workflows.Activities;
 using BatchEmbed.Workflows.Orchestrators;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -35,4 +37,16 @@ public static class OrchestratorFunctions
     [Function(nameof(IngestCompletions))]
     public static Task<IngestCompletionsOutput> IngestCompletionsAsync([OrchestrationTrigger] TaskOrchestrationContext context, IngestEmbeddingsInput input) =>
         new IngestCompletions().RunAsync(context, input);
+
+    [Function(nameof(MigrateEmbeddings))]
+    public static Task<MigrateEmbeddingsOutput> MigrateEmbeddingsAsync([OrchestrationTrigger] TaskOrchestrationContext context, MigrateEmbeddingsInput input) =>
+        new MigrateEmbeddings().RunAsync(context, input);
+
+    [Function(nameof(VerifyMigration))]
+    public static Task<VerifyReport> VerifyMigrationAsync([OrchestrationTrigger] TaskOrchestrationContext context, VerifyMigrationInput input) =>
+        new VerifyMigration().RunAsync(context, input);
+
+    [Function(nameof(CleanupMigration))]
+    public static Task<CleanupMigrationOutput> CleanupMigrationAsync([OrchestrationTrigger] TaskOrchestrationContext context, CleanupMigrationRequest input) =>
+        new CleanupMigration().RunAsync(context, input);
 }

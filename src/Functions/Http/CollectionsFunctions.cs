@@ -39,6 +39,6 @@ public static class CollectionsFunctions
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "collections/{collection}/search")] HttpRequest req, string collection, FunctionContext context)
     {
         IServiceProvider s = context.InstanceServices;
-        return await CollectionsApi.SearchAsync(collection, req, s.Get<IItemStore>(), s.Get<IVectorStore>(), s.Get<IBatchProvider>(), s.Get<EmbeddingConfig>(), req.HttpContext.RequestAborted);
+        return await CollectionsApi.SearchAsync(collection, req, s.Get<IItemStore>(), s.Get<IVectorStore>(), s.Get<IBatchProvider>(), s.Get<EmbeddingTargets>(), req.HttpContext.RequestAborted);
     }
 }

@@ -20,12 +20,12 @@ public sealed record ChunkAndSerializeOutput(IReadOnlyList<PlannedBatchRef> Batc
 /// Reads one page of items, chunks them by tokens and writes Batch API files to the blob store (each file complete
 /// before it appears). Returns plans, not data.
 /// </summary>
-public sealed class ChunkAndSerialize(IItemStore items, IBlobStore blobs, EmbeddingConfig config) : TaskActivity<ChunkAndSerializeInput, ChunkAndSerializeOutput>
+public sealed class ChunkAndSerialize(IItemStore items, IBlobStore blobs, EmbeddingTargets targets) : TaskActivity<ChunkAndSerializeInput, ChunkAndSerializeOutput>
 {
     public override async Task<ChunkAndSerializeOutput> RunAsync(TaskActivityContext context, ChunkAndSerializeInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        config.EnsureFingerprint(input.Fingerprint);
+        EmbeddingConfig config = await targets.ForAsync(input.Collection, input.Fingerprint, CancellationToken.None);
         var planner = new EmbeddingBatchPlanner(config.PlanSettings(input.Collection, input.Salt));
         using var sink = new BlobBatchFileSink(blobs, BlobPaths.BatchInputs(input.Collection));
         BatchPlan plan = await planner.PlanAsync(ReadPage(input, CancellationToken.None), sink, CancellationToken.None);

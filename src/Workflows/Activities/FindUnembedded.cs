@@ -12,9 +12,9 @@ public sealed record FindUnembeddedInput(string Collection, string Fingerprint, 
 /// Pages the items that need work under the current fingerprint (an embedding, or a label's validation) by keyset and
 /// returns page descriptors (id ranges), never items.
 /// </summary>
-public sealed class FindUnembedded(IItemStore items, EmbeddingConfig embeddings, CompletionConfig completions) : TaskActivity<FindUnembeddedInput, IReadOnlyList<ItemRange>>
+public sealed class FindUnembedded(IItemStore items, EmbeddingTargets embeddings, CompletionConfig completions) : TaskActivity<FindUnembeddedInput, IReadOnlyList<ItemRange>>
 {
-    public override Task<IReadOnlyList<ItemRange>> RunAsync(TaskActivityContext context, FindUnembeddedInput input)
+    public override async Task<IReadOnlyList<ItemRange>> RunAsync(TaskActivityContext context, FindUnembeddedInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Kind == BatchKind.Completion)
@@ -23,9 +23,9 @@ public sealed class FindUnembedded(IItemStore items, EmbeddingConfig embeddings,
         }
         else
         {
-            embeddings.EnsureFingerprint(input.Fingerprint);
+            await embeddings.ForAsync(input.Collection, input.Fingerprint, CancellationToken.None);
         }
 
-        return items.PageUnembeddedAsync(input.Collection, input.Fingerprint, input.PageSize, input.MaxItems, CancellationToken.None);
+        return await items.PageUnembeddedAsync(input.Collection, input.Fingerprint, input.PageSize, input.MaxItems, CancellationToken.None);
     }
 }

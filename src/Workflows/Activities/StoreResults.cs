@@ -2,7 +2,9 @@ using BatchEmbed.Connectors.Blobs;
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.Vectors;
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Migrations;
 using BatchEmbed.Domain.Planning;
+using BatchEmbed.Domain.Pricing;
 using BatchEmbed.Domain.Results;
 using BatchEmbed.Workflows.Entities;
 using BatchEmbed.Workflows.Pipeline;
@@ -19,7 +21,7 @@ public sealed record StoreResultsInput(string BatchId, int MaxAttempts);
 /// the last attempt). Vectors are written, and items marked, only where the item is still claimed by this batch, so a
 /// stale batch never overwrites a newer vector. Safe to run again: deltas are upserts and every update is conditional.
 /// </summary>
-public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStore vectors, ResultFiles files, BatchSummaries summaries, EmbeddingConfig config)
+public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStore vectors, ResultFiles files, BatchSummaries summaries, EmbeddingTargets targets)
     : TaskActivity<StoreResultsInput, IngestOutcome>
 {
     private const int FlushEvery = 2_000;
@@ -32,6 +34,8 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         BatchSummary batch = await summaries.GetAsync(input.BatchId, ct)
             ?? throw new InvalidOperationException($"Batch summary '{input.BatchId}' is gone (deleted by a reset?); its results were not stored.");
         string index = EmbeddingConfig.IndexName(batch.Collection, batch.Fingerprint);
+        EmbeddingConfig config = await targets.ForAsync(batch.Collection, batch.Fingerprint, ct);
+        string keyCollection = MigrationNames.VectorCollection(batch.Collection);
 
         var chunksPerItem = new Dictionary<string, int>(StringComparer.Ordinal);
         var customIds = new List<string>();
@@ -114,7 +118,7 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
             IReadOnlyDictionary<string, int> before = await items.PreviousChunksAsync(batch.Collection, slice, batch.BatchId, batch.Fingerprint, ct);
             var stale = before
                 .Where(kv => kv.Value > chunksPerItem[kv.Key])
-                .SelectMany(kv => Enumerable.Range(chunksPerItem[kv.Key], kv.Value - chunksPerItem[kv.Key]).Select(i => CustomId.Format(batch.Collection, kv.Key, i)))
+                .SelectMany(kv => Enumerable.Range(chunksPerItem[kv.Key], kv.Value - chunksPerItem[kv.Key]).Select(i => CustomId.Format(keyCollection, kv.Key, i)))
                 .ToList();
             if (stale.Count > 0)
             {
@@ -136,7 +140,7 @@ public sealed class StoreResults(IItemStore items, IBlobStore blobs, IVectorStor
         }
 
         List<string> problems = itemProblems.Take(ProblemsKept).Select(kv => $"{kv.Key}: {Truncate(kv.Value)}").ToList();
-        return new IngestOutcome(marked, requeued, failed, written, promptTokens, config.Price.Cost(promptTokens, 0, config.Tier), problems, DateTimeOffset.UtcNow);
+        return new IngestOutcome(marked, requeued, failed, written, promptTokens, config.Price.Cost(promptTokens, 0, SyncEmbedder.IsSync(batch.ProviderBatchId ?? string.Empty) ? PriceTier.Standard : config.Tier), problems, DateTimeOffset.UtcNow);
     }
 
     /// <summary>Writes the buffered vectors of items this batch still holds as one delta.</summary>

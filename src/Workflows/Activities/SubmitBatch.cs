@@ -1,6 +1,7 @@
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Connectors.Blobs;
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Migrations;
 using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Quota;
 using BatchEmbed.Workflows.Entities;
@@ -17,20 +18,21 @@ public sealed record SubmitBatchInput(string BatchId, string Collection, string 
 /// asks the BatchSummary, then looks for a provider batch carrying our batch id (one refused for the enqueued-token
 /// limit does not count), and only then uploads and creates. A create refused for that limit comes back as a refusal
 /// the BatchSummary puts back in the queue, not as a failure. Where the provider cannot batch embeddings it embeds
-/// through the synchronous API instead (see <see cref="SyncEmbedder"/>).
+/// through the synchronous API instead (see <see cref="SyncEmbedder"/>), as does a migration that chose it.
 /// </summary>
 public sealed class SubmitBatch(
     IBatchProvider provider,
     IBlobStore blobs,
     BatchSummaries summaries,
     SyncEmbedder sync,
+    MigrationCatalog migrations,
     PipelineOptions options) : TaskActivity<SubmitBatchInput, ProviderObservation>
 {
     public override async Task<ProviderObservation> RunAsync(TaskActivityContext context, SubmitBatchInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         CancellationToken ct = CancellationToken.None;
-        if (input.Endpoint == BatchEndpoints.Embeddings && !provider.Profile.SupportsBatchEmbeddings)
+        if (input.Endpoint == BatchEndpoints.Embeddings && (!provider.Profile.SupportsBatchEmbeddings || await SyncMigrationAsync(input.Collection, ct)))
         {
             return await sync.EmbedAsync(input, ct);
         }
@@ -70,6 +72,10 @@ public sealed class SubmitBatch(
             throw new PermanentFailureException($"The provider refused batch {input.BatchId} ({ex.Kind}): {ex.Message}", ex);
         }
     }
+
+    /// <summary>Whether the batch belongs to a migration that embeds through the synchronous API (mode sync, or auto on a small job).</summary>
+    private async Task<bool> SyncMigrationAsync(string collection, CancellationToken ct) =>
+        MigrationNames.TryParseShadow(collection, out _, out string name) && await migrations.GetAsync(name, ct) is { Sync: true };
 
     /// <summary>Creates from an uploaded file; null when that file is gone (a kept file deleted or expired).</summary>
     private async Task<ProviderBatch?> CreateAsync(SubmitBatchInput input, string fileId, CancellationToken ct)

@@ -10,6 +10,9 @@ public sealed class CheckpointEntity : TaskEntity<Checkpoint>
 {
     public const string Name = "Checkpoint";
 
+    /// <summary>How many failed ids a checkpoint keeps (the latest).</summary>
+    public const int MaxFailedIds = 1_000;
+
     public static EntityInstanceId Id(string pipeline) => new(Name, pipeline);
 
     public Checkpoint Get() => State;
@@ -36,9 +39,17 @@ public sealed class CheckpointEntity : TaskEntity<Checkpoint>
             Succeeded = State.Succeeded + step.Succeeded,
             Failed = State.Failed + step.Failed,
             LastBatchId = step.BatchId ?? State.LastBatchId,
+            FailedIds = step.FailedIds is { Count: > 0 } ids ? [.. State.FailedIds.Concat(ids).Distinct(StringComparer.Ordinal).TakeLast(MaxFailedIds)] : State.FailedIds,
             Steps = [.. State.Steps.TakeLast(999), step.StepId],
             UpdatedAt = step.At,
         };
+        return State;
+    }
+
+    /// <summary>Forgets the failed ids (their items were sent back for another attempt).</summary>
+    public Checkpoint ClearFailed()
+    {
+        State = State with { FailedIds = [] };
         return State;
     }
 
@@ -72,6 +83,9 @@ public sealed record Checkpoint
 
     public string? LastBatchId { get; init; }
 
+    /// <summary>Items a step reported failed (sent back or given up), the latest <see cref="CheckpointEntity.MaxFailedIds"/>.</summary>
+    public IReadOnlyList<string> FailedIds { get; init; } = [];
+
     public string? Message { get; init; }
 
     public IReadOnlyList<string> Steps { get; init; } = [];
@@ -85,6 +99,6 @@ public sealed record Checkpoint
 
 public sealed record CheckpointStart(string RunId, string Phase, long Total, DateTimeOffset At);
 
-public sealed record CheckpointStep(string RunId, string StepId, string? Phase, string? Cursor, long Processed, long Succeeded, long Failed, string? BatchId, DateTimeOffset At);
+public sealed record CheckpointStep(string RunId, string StepId, string? Phase, string? Cursor, long Processed, long Succeeded, long Failed, string? BatchId, DateTimeOffset At, IReadOnlyList<string>? FailedIds = null);
 
 public sealed record CheckpointFinish(string RunId, string Phase, string? Message, DateTimeOffset At);

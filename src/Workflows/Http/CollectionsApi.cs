@@ -4,6 +4,7 @@ using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.Vectors;
 using BatchEmbed.Domain.Batches;
 using BatchEmbed.Domain.Items;
+using BatchEmbed.Domain.Migrations;
 using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Text;
 using BatchEmbed.Workflows.Pipeline;
@@ -62,7 +63,7 @@ public static class CollectionsApi
     public static async Task<Ok<List<CollectionSummary>>> ListAsync(IItemStore items, CancellationToken ct)
     {
         var list = new List<CollectionSummary>();
-        foreach (string name in await items.CollectionsAsync(ct))
+        foreach (string name in (await items.CollectionsAsync(ct)).Where(c => !MigrationNames.IsShadow(c)))
         {
             list.Add(new CollectionSummary(name, (await items.CountByStatusAsync(name, ct)).Values.Sum()));
         }
@@ -104,7 +105,7 @@ public static class CollectionsApi
     }
 
     public static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
-        string collection, HttpRequest request, IItemStore items, IVectorStore vectors, IBatchProvider provider, EmbeddingConfig config, CancellationToken ct)
+        string collection, HttpRequest request, IItemStore items, IVectorStore vectors, IBatchProvider provider, EmbeddingTargets targets, CancellationToken ct)
     {
         (SearchRequest? body, IResult? error) = await RequestGuards.ReadAsync<SearchRequest>(request.HttpContext, ct);
         if (error is not null)
@@ -126,6 +127,14 @@ public static class CollectionsApi
         if (await RequestGuards.UnknownCollection(collection, items, ct) is { } unknown)
         {
             return unknown;
+        }
+
+        // One read of the collection's alias names the index (a migration's swap switches it atomically); the query is
+        // embedded for that index and searched in it, so a search during a swap sees the old index or the new one.
+        (string index, EmbeddingConfig? config) = await ServingIndexAsync(collection, vectors, targets, ct);
+        if (config is null)
+        {
+            return Problems.Conflict($"The alias '{collection}' names index '{index}', which no known settings or migration of '{collection}' writes.");
         }
 
         float[] query;
@@ -156,9 +165,22 @@ public static class CollectionsApi
             }
         }
 
-        string index = EmbeddingConfig.IndexName(collection, config.Fingerprint);
         IReadOnlyList<VectorHit> hits = await vectors.SearchAsync(index, query, k, ct);
         var results = hits.Select(h => CustomId.TryParse(h.Key, out CustomId id) ? new SearchHit(id.ItemId, id.ChunkIndex, h.Score) : new SearchHit(h.Key, 0, h.Score)).ToList();
         return TypedResults.Ok(new SearchResponse(collection, index, results));
+    }
+
+    /// <summary>The index searches of a collection use (the one its alias names, else the pipeline's own) and its settings.</summary>
+    public static async Task<(string Index, EmbeddingConfig? Config)> ServingIndexAsync(string collection, IVectorStore vectors, EmbeddingTargets targets, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(targets);
+        string resolved = await vectors.ResolveAsync(collection, ct);
+        if (resolved == collection)
+        {
+            return (EmbeddingConfig.IndexName(collection, targets.Default.Fingerprint), targets.Default);
+        }
+
+        return (resolved, await targets.OfIndexAsync(collection, resolved, ct));
     }
 }

@@ -113,18 +113,11 @@ public static class LabelsApi
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(config);
         var counts = Enum.GetNames<ValidationStatus>().ToDictionary(s => s, _ => 0L);
-        string? cursor = null;
-        do
+        await foreach (StoredItem item in ItemPages.AllAsync(items, config.Options.LabelsCollection, ct))
         {
-            ItemPage page = await items.ListAsync(config.Options.LabelsCollection, string.Empty, cursor, 2_000, ct);
-            foreach (StoredItem item in page.Items)
-            {
-                counts[StatusOf(item, config.Fingerprint).ToString()]++;
-            }
-
-            cursor = page.NextCursor;
+            counts[StatusOf(item, config.Fingerprint).ToString()]++;
         }
-        while (cursor is not null);
+
         return TypedResults.Ok(new LabelStats(config.Options.LabelsCollection, config.Fingerprint, config.Options.Model, config.Options.PromptVersion, counts, counts.Values.Sum()));
     }
 

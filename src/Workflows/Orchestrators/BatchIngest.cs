@@ -1,4 +1,5 @@
 using BatchEmbed.Domain.Batches;
+using BatchEmbed.Domain.Migrations;
 using BatchEmbed.Workflows.Activities;
 using BatchEmbed.Workflows.Entities;
 using Microsoft.DurableTask;
@@ -31,6 +32,15 @@ internal static class BatchIngest
 
         IngestOutcome outcome = await context.CallActivityAsync<IngestOutcome>(storeActivity, new StoreResultsInput(batch.BatchId, maxAttempts), Retries.Local);
         await context.Entities.CallEntityAsync<BatchSummary>(id, nameof(BatchSummaryEntity.Ingested), outcome with { At = context.UtcNow() });
+        if (MigrationNames.TryParseShadow(batch.Collection, out _, out string migration))
+        {
+            // A migration's checkpoint advances once per batch (the step id makes a replay or a second ingest count once).
+            int failed = outcome.ItemsRequeued + outcome.ItemsFailed;
+            await context.Entities.SignalEntityAsync(CheckpointEntity.Id(MigrateEmbeddings.CheckpointName(migration)), nameof(CheckpointEntity.Advance), new CheckpointStep(
+                MigrateEmbeddings.CheckpointRunId, "batch:" + batch.BatchId, "embedding", null, outcome.ItemsSucceeded + failed, outcome.ItemsSucceeded, failed, batch.BatchId, context.UtcNow(),
+                [.. outcome.Problems.Select(p => p.Split(": ", 2)[0])]));
+        }
+
         return (outcome, false);
     }
 }

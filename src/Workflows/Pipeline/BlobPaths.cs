@@ -14,5 +14,10 @@ public static class BlobPaths
 
     public static string SummaryExport(DateTime utc) => $"exports/batch_summaries_{utc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.ndjson";
 
+    /// <summary>A migration's definition (seed 003): written once when it starts, read by every step after.</summary>
+    public static string Migration(string name) => $"migrations/{name}.json";
+
+    public const string Migrations = "migrations/";
+
     public static string EnrichmentReport(DateTime utc) => $"reports/enrichment_{utc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.md";
 }

@@ -1,4 +1,5 @@
 using BatchEmbed.Domain.Fingerprints;
+using BatchEmbed.Domain.Migrations;
 using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Pricing;
 using BatchEmbed.Workflows.Settings;
@@ -11,11 +12,20 @@ public sealed class EmbeddingConfig
     private readonly PipelineOptions _options;
 
     public EmbeddingConfig(PipelineOptions options, ProviderProfile profile)
+        : this(options, profile, options.Target())
     {
+    }
+
+    /// <summary>The pipeline's settings with another target (a migration's): its model's price, unless it is the pipeline's own model.</summary>
+    public EmbeddingConfig(PipelineOptions options, ProviderProfile profile, EmbeddingTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(target);
         _options = options;
         Profile = profile;
-        Target = options.Target();
-        Price = PriceTable.Get(string.IsNullOrWhiteSpace(options.PriceModel) ? options.Model : options.PriceModel);
+        Target = target;
+        bool own = string.Equals(target.Model, options.Model, StringComparison.Ordinal);
+        Price = PriceTable.Get(own && !string.IsNullOrWhiteSpace(options.PriceModel) ? options.PriceModel : target.Model);
     }
 
     public EmbeddingTarget Target { get; }
@@ -31,8 +41,9 @@ public sealed class EmbeddingConfig
 
     public PipelineOptions Options => _options;
 
+    /// <summary>A page's planning settings; custom ids name the collection whose vectors they are (a shadow's source).</summary>
     public EmbeddingPlanSettings PlanSettings(string collection, string salt) => new(
-        collection,
+        MigrationNames.VectorCollection(collection),
         Target,
         Profile,
         _options.EncodingFormat,
@@ -56,7 +67,8 @@ public sealed class EmbeddingConfig
 
     /// <summary>
     /// The physical vector index of a collection under a fingerprint: vectors of different models or dimensions never
-    /// share an index, so changing either re-embeds into a fresh one.
+    /// share an index, so changing either re-embeds into a fresh one. A migration's shadow collection writes to its
+    /// source's index of the target fingerprint: the index the pipeline itself uses once it embeds with those settings.
     /// </summary>
-    public static string IndexName(string collection, string fingerprint) => $"{collection}.{fingerprint}";
+    public static string IndexName(string collection, string fingerprint) => $"{MigrationNames.VectorCollection(collection)}.{fingerprint}";
 }

@@ -33,12 +33,14 @@ public static class PipelineServiceCollectionExtensions
         services.AddStores(storage, pipeline.DataDirectory);
         services.AddSingleton<SyncRateLimiter>();
         services.AddSingleton<SyncEmbedder>();
+        services.AddSingleton<MigrationCatalog>();
+        services.AddSingleton<EmbeddingTargets>();
         services.AddSingleton<ResultFiles>();
         return services;
     }
 
     /// <summary>The services built on a <c>DurableTaskClient</c>: entity reads, starts, stats, the timer's work.</summary>
-    public static IReadOnlyList<Type> ClientServices { get; } = [typeof(BatchSummaries), typeof(RunStarter), typeof(CollectionStatsReader), typeof(PollPending)];
+    public static IReadOnlyList<Type> ClientServices { get; } = [typeof(BatchSummaries), typeof(RunStarter), typeof(CollectionStatsReader), typeof(PollPending), typeof(MigrationOperations)];
 
     /// <summary>Registers <see cref="ClientServices"/> as singletons over the container's <c>DurableTaskClient</c>.</summary>
     public static IServiceCollection AddDurableClientServices(this IServiceCollection services)

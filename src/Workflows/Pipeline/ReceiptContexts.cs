@@ -10,6 +10,9 @@ public sealed class ReceiptContexts(IItemStore items, CompletionOptions options)
 {
     private const int Page = 1_000;
 
+    private IAsyncEnumerable<StoredItem> ListAsync(string collection, string receiptKey, CancellationToken ct) =>
+        ItemPages.AllAsync(items, collection, ct, receiptKey + "/", Page);
+
     /// <summary>The receipt's metadata, lines and words (no labels yet), or null when the receipt is not imported.</summary>
     public async Task<ReceiptContext?> ReadAsync(string receiptKey, CancellationToken ct)
     {
@@ -37,23 +40,6 @@ public sealed class ReceiptContexts(IItemStore items, CompletionOptions options)
         }
 
         return new ReceiptContext(receiptKey, receipt.MetadataJson, lines, words, []);
-    }
-
-    /// <summary>Every item of <paramref name="collection"/> under <c>{receiptKey}/</c>, in id order.</summary>
-    private async IAsyncEnumerable<StoredItem> ListAsync(string collection, string receiptKey, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        string? cursor = null;
-        do
-        {
-            ItemPage page = await items.ListAsync(collection, receiptKey + "/", cursor, Page, ct);
-            foreach (StoredItem item in page.Items)
-            {
-                yield return item;
-            }
-
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
     }
 
     /// <summary>The numbers after <c>{receiptKey}/</c> in an id (<c>3</c> for a line, <c>3/2</c> for a word), or null.</summary>

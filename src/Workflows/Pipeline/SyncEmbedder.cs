@@ -14,7 +14,7 @@ namespace BatchEmbed.Workflows.Pipeline;
 /// per request. A part already written is never sent again, so a retried activity pays only for what is left. The
 /// batch then flows through PollBatch and StoreResults like any other.
 /// </summary>
-public sealed class SyncEmbedder(IBatchProvider provider, IBlobStore blobs, PipelineOptions options, EmbeddingConfig config, SyncRateLimiter limiter)
+public sealed class SyncEmbedder(IBatchProvider provider, IBlobStore blobs, PipelineOptions options, EmbeddingTargets targets, SyncRateLimiter limiter)
 {
     public const string ProviderIdPrefix = "sync-";
     public const string BlobFilePrefix = "blob:";
@@ -23,6 +23,8 @@ public sealed class SyncEmbedder(IBatchProvider provider, IBlobStore blobs, Pipe
 
     public async Task<ProviderObservation> EmbedAsync(SubmitBatchInput input, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        string model = (await targets.ForAsync(input.Collection, input.Fingerprint, ct)).Target.Model;
         var requests = new List<(string CustomId, string Text)>();
         int? dimensions = null;
         await using (Stream file = await blobs.OpenReadAsync(input.Path, ct))
@@ -55,7 +57,7 @@ public sealed class SyncEmbedder(IBatchProvider provider, IBlobStore blobs, Pipe
             string? error = null;
             try
             {
-                result = await provider.EmbedAsync(config.Target.Model, slice.Select(r => r.Text).ToList(), dimensions, ct);
+                result = await provider.EmbedAsync(model, slice.Select(r => r.Text).ToList(), dimensions, ct);
                 tokens += result.PromptTokens;
             }
             catch (BatchProviderException ex) when (ex.Kind == BatchProviderErrorKind.Validation)
@@ -64,7 +66,7 @@ public sealed class SyncEmbedder(IBatchProvider provider, IBlobStore blobs, Pipe
                 failed += slice.Length;
             }
 
-            await blobs.WriteAsync(path, s => WritePartAsync(s, input.BatchId, slice, result, error), ct);
+            await blobs.WriteAsync(path, s => WritePartAsync(s, input.BatchId, model, slice, result, error), ct);
         }
 
         return new ProviderObservation(
@@ -72,7 +74,7 @@ public sealed class SyncEmbedder(IBatchProvider provider, IBlobStore blobs, Pipe
             requests.Count, requests.Count - failed, failed, tokens, 0, [], DateTimeOffset.UtcNow);
     }
 
-    private async Task WritePartAsync(Stream s, string batchId, (string CustomId, string Text)[] slice, SyncEmbeddings? result, string? error)
+    private static async Task WritePartAsync(Stream s, string batchId, string model, (string CustomId, string Text)[] slice, SyncEmbeddings? result, string? error)
     {
         await using var json = new Utf8JsonWriter(s);
         long perLine = result is null ? 0 : result.PromptTokens / slice.Length;
@@ -110,7 +112,7 @@ public sealed class SyncEmbedder(IBatchProvider provider, IBlobStore blobs, Pipe
                 json.WriteEndArray();
                 json.WriteEndObject();
                 json.WriteEndArray();
-                json.WriteString("model", config.Target.Model);
+                json.WriteString("model", model);
                 json.WriteStartObject("usage");
                 long t = perLine + (i == 0 ? remainder : 0);
                 json.WriteNumber("prompt_tokens", t);

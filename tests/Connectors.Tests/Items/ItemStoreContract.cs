@@ -195,6 +195,44 @@ public abstract class ItemStoreContract
     }
 
     [Fact]
+    public async Task A_migrations_shadow_collection_is_tracked_apart_then_adopted_and_deleted()
+    {
+        const string shadow = "lines~to-256";
+        (string, string)[] items = [.. Enumerable.Range(0, 12).Select(i => ($"m{i:D2}", $"text {i}"))];
+        await Import(items);
+        await Store.ImportAsync(shadow, items.Select(i => new CorpusItem(i.Item1, i.Item2)).ToAsyncEnumerable(), CancellationToken.None);
+        string[] ids = [.. items.Select(i => i.Item1)];
+
+        // The shadow's items settle on their own: 8 embedded under the target, 4 given up, then sent back by retry-failed.
+        await Store.MarkPendingAsync(shadow, ids, "mb1", CancellationToken.None);
+        await Store.MarkSucceededAsync(shadow, ids.Take(8).ToDictionary(id => id, _ => 2), "mb1", "fp-target", CancellationToken.None);
+        await Store.RequeueAsync(shadow, ids[8..], "mb1", "server_error", 1, CancellationToken.None);
+        Assert.Equal(Counts(none: 12), await CountsAsync());
+        Assert.Equal(4, (await Store.CountByStatusAsync(shadow, CancellationToken.None))[ItemStatus.Failed]);
+        Assert.Equal(4, await Store.ResetFailedAsync(shadow, CancellationToken.None));
+        StoredItem retried = (await Store.GetAsync(shadow, ids[8], CancellationToken.None))!;
+        Assert.Equal((ItemStatus.None, 0, "server_error"), (retried.Status, retried.Attempts, retried.LastError));
+        Assert.Equal(0, await Store.ResetFailedAsync(shadow, CancellationToken.None));
+
+        // Adoption: embedded shadow items whose source text is unchanged (and not claimed) become the source's.
+        await Store.ImportAsync("lines", new[] { new CorpusItem("m01", "changed since") }.ToAsyncEnumerable(), CancellationToken.None);
+        await Store.MarkPendingAsync("lines", ["m02"], "live", CancellationToken.None);
+        List<StoredItem> embedded = [.. (await Store.ListAsync(shadow, string.Empty, null, 100, CancellationToken.None)).Items];
+        Assert.Equal(2, embedded.First(i => i.Id == "m00").Chunks);
+        Assert.Equal(6, await Store.AdoptAsync("lines", embedded, CancellationToken.None)); // m00, m03-m07: not m01 (changed), m02 (in flight), m08-m11 (not embedded)
+        StoredItem adopted = await Get("m00");
+        Assert.Equal((ItemStatus.Succeeded, "fp-target", "mb1", 2), (adopted.Status, adopted.Fingerprint, adopted.BatchId, adopted.Chunks));
+        Assert.Equal(ItemStatus.None, (await Get("m01")).Status);
+        Assert.Equal(ItemStatus.Pending, (await Get("m02")).Status);
+        Assert.Equal(0, await Store.AdoptAsync("lines", embedded, CancellationToken.None)); // again: nothing changes
+
+        Assert.Equal(12, await Store.DeleteCollectionAsync(shadow, CancellationToken.None));
+        Assert.Equal(0, (await Store.CountByStatusAsync(shadow, CancellationToken.None)).Values.Sum());
+        Assert.Empty((await Store.ListAsync(shadow, string.Empty, null, 100, CancellationToken.None)).Items);
+        Assert.Equal(12, (await CountsAsync()).Values.Sum());
+    }
+
+    [Fact]
     public async Task Ids_of_any_characters_sort_by_their_utf8_bytes_and_round_trip()
     {
         string longest = new string('z', CorpusItem.MaxIdBytes - 4) + "😀";

@@ -121,6 +121,30 @@ public abstract class VectorStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task Deleting_an_index_empties_it_and_is_refused_while_an_alias_names_it()
+    {
+        EmbeddedVectorStore store = NewStore();
+        float[] v = RandomVector();
+        await store.WriteDeltaAsync("lines.v1", [new VectorRecord("a", v), new VectorRecord("b", RandomVector())], [], CancellationToken.None);
+        await store.CompactAsync("lines.v1", CancellationToken.None);
+        await store.WriteDeltaAsync("lines.v1", [new VectorRecord("c", RandomVector())], [], CancellationToken.None);
+        await store.WriteDeltaAsync("lines.v2", [new VectorRecord("a", v)], [], CancellationToken.None);
+        await store.SetAliasAsync("lines", "lines.v1", CancellationToken.None);
+
+        InvalidOperationException inUse = await Assert.ThrowsAsync<InvalidOperationException>(() => store.DeleteIndexAsync("lines.v1", CancellationToken.None));
+        Assert.Contains("alias 'lines'", inUse.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.DeleteIndexAsync("lines", CancellationToken.None));
+
+        await store.SetAliasAsync("lines", "lines.v2", CancellationToken.None);
+        Assert.Equal(3, await store.DeleteIndexAsync("lines.v1", CancellationToken.None));
+        Assert.Equal(0, (await SameStore().GetStatsAsync("lines.v1", CancellationToken.None)).Vectors);
+        Assert.Empty(await store.SearchAsync("lines.v1", v, 1, CancellationToken.None));
+        Assert.Equal(["manifest.json"], (await FilesAsync("lines.v1")).Select(Path.GetFileName));
+        Assert.Equal("a", (await store.SearchAsync("lines", v, 1, CancellationToken.None))[0].Key);
+        Assert.Equal(0, await store.DeleteIndexAsync("lines.v1", CancellationToken.None)); // again: nothing left
+    }
+
+    [Fact]
     public async Task Wrong_dimensions_and_bad_names_are_refused()
     {
         EmbeddedVectorStore store = NewStore();

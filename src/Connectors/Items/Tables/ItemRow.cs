@@ -84,7 +84,7 @@ internal sealed record ItemRow(
 
     public StoredItem ToStoredItem(string collection) => new(
         collection, Id, Text, GroupKey, Metadata, ContentHash, Status, Fingerprint, BatchId, Attempts, LastError,
-        DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), Outcome);
+        DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), Outcome, Chunks);
 
     private static void Split(TableEntity e, string prefix, string value)
     {

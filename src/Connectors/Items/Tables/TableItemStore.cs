@@ -43,7 +43,7 @@ public sealed class TableItemStore : IItemStore
 
     public async Task<ImportResult> ImportAsync(string collection, IAsyncEnumerable<CorpusItem> items, CancellationToken cancellationToken)
     {
-        CollectionName.Validate(collection);
+        CollectionName.ValidateStored(collection);
         ArgumentNullException.ThrowIfNull(items);
         await _created.EnsureAsync();
         var total = new long[3];
@@ -296,7 +296,7 @@ public sealed class TableItemStore : IItemStore
 
     public async Task<int> ResetStatusesAsync(string collection, CancellationToken cancellationToken)
     {
-        CollectionName.Validate(collection);
+        CollectionName.ValidateStored(collection);
         await _created.EnsureAsync();
         long now = Now();
         string filter = TableClient.CreateQueryFilter(
@@ -319,6 +319,81 @@ public sealed class TableItemStore : IItemStore
             r is null || (r.Status == ItemStatus.None && r.BatchId is null)
                 ? (null, -1)
                 : (r with { Status = ItemStatus.None, BatchId = null, Attempts = 0, LastError = null, UpdatedAt = now }, 0), cancellationToken))[0];
+    }
+
+    public async Task<int> ResetFailedAsync(string collection, CancellationToken cancellationToken)
+    {
+        long now = Now();
+        int changed = 0;
+        string? cursor = null;
+        do
+        {
+            ItemPage page = await ListAsync(collection, string.Empty, cursor, 2_000, cancellationToken);
+            var failed = page.Items.Where(i => i.Status == ItemStatus.Failed).Select(i => i.Id).ToList();
+            if (failed.Count > 0)
+            {
+                changed += (int)(await ApplyAsync(collection, failed, 1, (_, r) => r is not { Status: ItemStatus.Failed }
+                    ? (null, -1)
+                    : (r with { Status = ItemStatus.None, BatchId = null, Attempts = 0, UpdatedAt = now }, 0), cancellationToken))[0];
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return changed;
+    }
+
+    public async Task<int> AdoptAsync(string collection, IReadOnlyCollection<StoredItem> embedded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(embedded);
+        var byId = embedded.Where(i => i.Status == ItemStatus.Succeeded && i.Fingerprint is not null).ToDictionary(i => i.Id, StringComparer.Ordinal);
+        foreach (string fingerprint in byId.Values.Select(i => i.Fingerprint!).Distinct(StringComparer.Ordinal))
+        {
+            TableLayout.ValidateFingerprint(fingerprint);
+        }
+
+        long now = Now();
+        return (int)(await ApplyAsync(collection, [.. byId.Keys], 1, (id, r) =>
+        {
+            StoredItem e = byId[id];
+            if (r is null || r.Status == ItemStatus.Pending || r.ContentHash != e.ContentHash)
+            {
+                return (null, -1);
+            }
+
+            ItemRow next = r with { Status = ItemStatus.Succeeded, Fingerprint = e.Fingerprint, Chunks = e.Chunks, BatchId = e.BatchId, Attempts = 0, LastError = null };
+            return next == r ? (null, -1) : (next with { UpdatedAt = now }, 0);
+        }, cancellationToken))[0];
+    }
+
+    public async Task<long> DeleteCollectionAsync(string collection, CancellationToken cancellationToken)
+    {
+        CollectionName.ValidateStored(collection);
+        await _created.EnsureAsync();
+        long items = (await CountByStatusAsync(collection, cancellationToken)).Values.Sum();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection}");
+        var keys = new List<string>();
+        await foreach (TableEntity e in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(e.RowKey);
+        }
+
+        // Entity group transactions of at most 100 rows, one partition each; a retried delete of a gone row is fine.
+        await Parallel.ForEachAsync(keys.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (chunk, token) =>
+        {
+            try
+            {
+                await _table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(collection, k), Azure.ETag.All)), token);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (string k in chunk)
+                {
+                    await _table.DeleteEntityAsync(collection, k, Azure.ETag.All, token);
+                }
+            }
+        });
+        return items;
     }
 
     public async Task<IReadOnlyDictionary<ItemStatus, long>> CountByStatusAsync(string collection, CancellationToken cancellationToken)
@@ -352,7 +427,7 @@ public sealed class TableItemStore : IItemStore
     private async Task<long[]> ApplyAsync(string collection, IReadOnlyCollection<string> ids, int outcomes, ItemTransform transform, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        CollectionName.Validate(collection);
+        CollectionName.ValidateStored(collection);
         await _created.EnsureAsync();
         return await _writer.ApplyAsync(collection, ids, transform, outcomes, ct);
     }
