@@ -34,6 +34,18 @@ internal static class BenchHost
         }
     }
 
+    /// <summary>Waits until the provider holds no unfinished batch; returns the seconds it took.</summary>
+    public static async Task<double> UntilProviderIdleAsync(OpenAIBatchProvider provider)
+    {
+        var sw = Stopwatch.StartNew();
+        while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
+        {
+            await Task.Delay(500);
+        }
+
+        return sw.Elapsed.TotalSeconds;
+    }
+
     /// <summary>Seconds each activity of one orchestration generation took, summed by name.</summary>
     public static Dictionary<string, double> ActivitySeconds(IList<Core.HistoryEvent> history)
     {

@@ -81,13 +81,7 @@ internal static class LabelsBench
                 ("peakWorkingSetMb", Process.GetCurrentProcess().PeakWorkingSet64 >> 20), ("peakAfterImportMb", peakAfterImport >> 20),
                 ("planActivitySeconds", submitActivities.GetValueOrDefault("PlanCompletions"))));
 
-            sw.Restart();
-            while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
-            {
-                await Task.Delay(500);
-            }
-
-            double emulatorSeconds = sw.Elapsed.TotalSeconds;
+            double emulatorSeconds = await BenchHost.UntilProviderIdleAsync(provider);
             sw.Restart();
             JsonObject ingest = await BenchHost.RunInstanceAsync(http, "api/validations/ingest", "validate-ingest", new { wait = true });
             double ingestSeconds = sw.Elapsed.TotalSeconds;

@@ -105,13 +105,7 @@ internal static class PipelineBench
                 ("requests", (long)submit["requests"]!), ("peakWorkingSetMB", peak >> 20), ("peakAfterImportMB", peakBefore >> 20),
                 ("activitySeconds", BenchHost.ActivitySeconds(await client.GetOrchestrationHistoryAsync("submit-lines")))));
 
-            sw.Restart();
-            while ((await provider.ListBatchesAsync(CancellationToken.None).ToListAsync()).Any(b => !b.IsTerminal))
-            {
-                await Task.Delay(500);
-            }
-
-            double emulatorSeconds = sw.Elapsed.TotalSeconds;
+            double emulatorSeconds = await BenchHost.UntilProviderIdleAsync(provider);
             sw.Restart();
             JsonObject ingest = await BenchHost.RunInstanceAsync(http, "api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
             double ingestSeconds = sw.Elapsed.TotalSeconds;
