@@ -39,6 +39,7 @@ internal static class CliApp
             SearchCommand.Create(remote),
             LabelsCommand.Create(remote),
             ValidateCommand.Create(remote),
+            MigrateCommand.Create(remote),
         };
 
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = s_stopTimeout };

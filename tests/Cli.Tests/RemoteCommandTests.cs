@@ -73,6 +73,46 @@ public sealed class RemoteCommandTests : IAsyncLifetime
         Assert.Contains("404", unknown.Error, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Migrate_runs_a_migration_from_dry_run_to_cleanup_with_the_refusals_said()
+    {
+        string file = Path.Combine(_data, "teas.ndjson");
+        File.WriteAllText(file, string.Concat(Enumerable.Range(0, 30).Select(i => $"{{\"id\":\"t{i:D2}\",\"text\":\"green tea {i} leaves\"}}\n")));
+        Assert.Equal(0, (await Run("import", "teas", file)).ExitCode);
+        Assert.Equal(0, (await Run("submit", "teas")).ExitCode);
+        Assert.Equal(0, (await Run("ingest", "teas", "--wait")).ExitCode);
+
+        CliRun dry = await Run("migrate", "start", "tea-256", "--collection", "teas", "--dimensions", "256", "--dry-run");
+        Assert.True(dry.ExitCode == 0, dry.Error);
+        Assert.Contains("Dry run: 30 items", dry.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await Run("migrate", "status", "tea-256")).ExitCode); // nothing was written: no such migration
+
+        CliRun start = await Run("migrate", "start", "tea-256", "--collection", "teas", "--dimensions", "256", "--mode", "batch");
+        Assert.True(start.ExitCode == 0, start.Error);
+        Assert.Contains("All 30 items embedded", start.Output, StringComparison.Ordinal);
+        Assert.Contains("100.0% of 30 items", start.Output, StringComparison.Ordinal);
+
+        CliRun early = await Run("migrate", "swap", "tea-256");
+        Assert.Equal(2, early.ExitCode);
+        Assert.Contains("before a passing verify", early.Error, StringComparison.Ordinal);
+
+        CliRun verify = await Run("migrate", "verify", "tea-256", "--queries", "5");
+        Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
+        Assert.Contains("[pass] every item embedded: 30 of 30", verify.Output, StringComparison.Ordinal);
+
+        CliRun swap = await Run("migrate", "swap", "tea-256");
+        Assert.True(swap.ExitCode == 0, swap.Error);
+        Assert.Contains("now names teas.fp1-", swap.Output, StringComparison.Ordinal);
+        CliRun status = await Run("migrate", "status", "tea-256");
+        Assert.Contains("swap", status.Output, StringComparison.Ordinal);
+        Assert.Contains("verify     passed", status.Output, StringComparison.Ordinal);
+
+        CliRun cleanup = await Run("migrate", "cleanup", "tea-256");
+        Assert.True(cleanup.ExitCode == 0, cleanup.Error);
+        Assert.Contains("(30 vectors)", cleanup.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await Run("migrate", "resume", "tea-256")).ExitCode); // cleaned up: a new one is needed
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_wrong_key_or_an_unreachable_host_is_a_clear_error()
     {

@@ -34,7 +34,7 @@ public sealed class CleanupMigration : TaskOrchestrator<CleanupMigrationRequest,
         context.SetCustomStatus(new { phase = "cleaning" });
         MigrationCleanup cleanup = await context.CallActivityAsync<MigrationCleanup>(
             nameof(CleanupMigrationData), new CleanupMigrationInput(m.Name, swapped ? m.SourceIndex : m.TargetIndex, input.Force, context.UtcNow()), Retries.Local);
-        await context.Entities.SignalEntityAsync(entity, nameof(MigrationEntity.Cleaned), cleanup);
+        await context.Entities.CallEntityAsync<MigrationState>(entity, nameof(MigrationEntity.Cleaned), cleanup);
         string adopted = cleanup.Adopted > 0 ? $"; {cleanup.Adopted:N0} items of '{m.Collection}' now count as embedded under the target" : string.Empty;
         return new CleanupMigrationOutput(input.Name, "cleaned", $"Deleted {cleanup.DeletedIndex} ({cleanup.Vectors:N0} vectors) and the migration's {cleanup.ShadowItems:N0} tracked items{adopted}.", cleanup);
     }

@@ -48,7 +48,7 @@ public sealed class MigrateEmbeddings : TaskOrchestrator<MigrateEmbeddingsInput,
         catch (TaskFailedException ex)
         {
             string error = ex.FailureDetails.ErrorMessage;
-            await context.Entities.SignalEntityAsync(entity, nameof(MigrationEntity.Finish), new MigrationFinish(MigrationPhases.Failed, "The run failed: resume it once the cause is fixed.", error, null, context.UtcNow()));
+            await context.Entities.CallEntityAsync<MigrationState>(entity, nameof(MigrationEntity.Finish), new MigrationFinish(MigrationPhases.Failed, "The run failed: resume it once the cause is fixed.", error, null, context.UtcNow()));
             throw;
         }
     }
@@ -151,7 +151,7 @@ public sealed class MigrateEmbeddings : TaskOrchestrator<MigrateEmbeddingsInput,
         TaskOrchestrationContext context, Microsoft.DurableTask.Entities.EntityInstanceId entity, MigrationDefinition m, string phase, string outcome, string message, string? error,
         ItemCounts counts, long copied, int rounds, decimal estimated)
     {
-        await context.Entities.SignalEntityAsync(entity, nameof(MigrationEntity.Finish), new MigrationFinish(phase, message, error, counts, context.UtcNow()));
+        await context.Entities.CallEntityAsync<MigrationState>(entity, nameof(MigrationEntity.Finish), new MigrationFinish(phase, message, error, counts, context.UtcNow()));
         context.SetCustomStatus(new { phase, counts });
         return new MigrateEmbeddingsOutput(m.Name, outcome, message, null, counts, copied, rounds, estimated);
     }

@@ -14,7 +14,7 @@ public sealed class VerifyMigration : TaskOrchestrator<VerifyMigrationInput, Ver
         ArgumentNullException.ThrowIfNull(input);
         context.SetCustomStatus(new { phase = "verifying" });
         VerifyReport report = await context.CallActivityAsync<VerifyReport>(nameof(VerifyMigrationIndex), input with { At = context.UtcNow() }, Retries.Provider);
-        await context.Entities.SignalEntityAsync(MigrationEntity.Id(input.Name), nameof(MigrationEntity.Verified), report);
+        await context.Entities.CallEntityAsync<MigrationState>(MigrationEntity.Id(input.Name), nameof(MigrationEntity.Verified), report);
         context.SetCustomStatus(new { phase = report.Passed ? "verified" : "verify-failed" });
         return report;
     }

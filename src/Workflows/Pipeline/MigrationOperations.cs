@@ -158,6 +158,13 @@ public sealed class MigrationOperations(
         await vectors.SetAliasAsync(m.Collection, to, ct);
         var change = new AliasChange(action, m.Collection, from, to, DateTimeOffset.UtcNow, force);
         await client.Entities.SignalEntityAsync(MigrationEntity.Id(name), nameof(MigrationEntity.Aliased), change, cancellation: ct);
+
+        // Answer once the migration records it, so a cleanup or status right after sees the switch.
+        for (int i = 0; i < 100 && (await StateAsync(name, ct)).Swaps.Count <= state.Swaps.Count; i++)
+        {
+            await Task.Delay(50, ct);
+        }
+
         return (change, null);
     }
 }
