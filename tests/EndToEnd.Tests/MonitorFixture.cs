@@ -14,7 +14,8 @@ namespace BatchEmbed.EndToEnd.Tests;
 /// <summary>
 /// A live host that has done a real emulator run (the 'lines' collection imported, submitted and ingested), one
 /// long-running ingest ('slow', waiting on a slow batch) to terminate, four generated receipts' labels validated
-/// through a completion batch, and a headless Chromium to look at it.
+/// through a completion batch, a migration of 'lines' to 256 dimensions (verified, swapped and rolled back), and a
+/// headless Chromium to look at it.
 /// </summary>
 public sealed class MonitorFixture : IAsyncLifetime
 {
@@ -61,6 +62,10 @@ public sealed class MonitorFixture : IAsyncLifetime
         await ImportAsync("lines", 300);
         await RunAsync("api/embeddings/lines/submit", "submit-lines");
         await RunAsync("api/embeddings/lines/ingest", "ingest-lines", new { wait = true });
+        await RunAsync("api/migrations/lines-256/start", "migrate-lines-256", new { collection = "lines", dimensions = 256, mode = "batch" });
+        await RunAsync("api/migrations/lines-256/verify", "migrate-lines-256", new { queries = 5 });
+        (await Api.PostAsJsonAsync("api/migrations/lines-256/swap", new { })).EnsureSuccessStatusCode();
+        (await Api.PostAsJsonAsync("api/migrations/lines-256/rollback", new { })).EnsureSuccessStatusCode();
         Labels = await ImportReceiptsAsync(4);
         await RunAsync("api/validations/submit", "validate-submit");
         await RunAsync("api/validations/ingest", "validate-ingest", new { wait = true });

@@ -200,6 +200,31 @@ public sealed class MonitorTests(MonitorFixture fx) : IClassFixture<MonitorFixtu
         await page.CloseAsync();
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task The_migrations_view_shows_progress_counts_the_verify_report_and_the_swap_history()
+    {
+        IPage page = await fx.SignedInPageAsync();
+        await page.GotoAsync(new Uri(fx.Host.BaseUrl, "monitor#/migrations").ToString());
+        await page.WaitForSelectorAsync("#migration-table");
+        await page.ClickAsync("#migration-table a:has-text('lines-256')");
+        await page.WaitForSelectorAsync("#migration-card");
+        JsonNode status = await fx.GetAsync("api/migrations/lines-256");
+        Assert.StartsWith("100.0%", await page.InnerTextAsync("#m-percent"), StringComparison.Ordinal);
+        Assert.Equal("100", await page.GetAttributeAsync("#migration-card [role=progressbar]", "aria-valuenow"));
+        foreach (string k in new[] { "succeeded", "pending", "none", "failed" })
+        {
+            Assert.Equal(Num((long)status["progress"]!["items"]![k]!), await page.InnerTextAsync($"#m-counts dd[data-count={k}]"));
+        }
+
+        Assert.Equal(Num(300), await page.InnerTextAsync("#m-vectors"));
+        Assert.Equal((string)status["sourceIndex"]!, await page.InnerTextAsync("#m-serving")); // rolled back
+        Assert.Equal(4, await page.Locator("#verify-table tbody tr").CountAsync());
+        Assert.Contains("Passed", await page.InnerTextAsync("#m-verify"), StringComparison.Ordinal);
+        Assert.Equal(["swap", "rollback"], await page.Locator("#swap-table tbody tr td:nth-child(2)").AllInnerTextsAsync());
+        await fx.ShotAsync(page, "12-migration");
+        await page.CloseAsync();
+    }
+
     private static string Num(long v) => v.ToString("N0", CultureInfo.GetCultureInfo("en-US"));
 
     private static string Usd(decimal v) => "$" + v.ToString("0.000000", CultureInfo.InvariantCulture);

@@ -15,13 +15,14 @@ public static class MonitorAssets
         ["index.html"] = (Load("index.html"), "text/html; charset=utf-8"),
         ["app.js"] = (Load("app.js"), "text/javascript; charset=utf-8"),
         ["labels.js"] = (Load("labels.js"), "text/javascript; charset=utf-8"),
+        ["migrations.js"] = (Load("migrations.js"), "text/javascript; charset=utf-8"),
         ["app.css"] = (Load("app.css"), "text/css; charset=utf-8"),
     };
 
     public static IReadOnlyCollection<string> Names => s_assets.Keys;
 
     /// <summary>The asset (empty name: the page), or 404.</summary>
-    /// <param name="name">index.html, app.js, labels.js or app.css; empty for the page.</param>
+    /// <param name="name">index.html, app.js, labels.js, migrations.js or app.css; empty for the page.</param>
     /// <param name="apiPrefix">Where the app's routes are, e.g. <c>/api</c>.</param>
     /// <param name="monitorPath">Where the monitor is served, e.g. <c>/monitor</c>.</param>
     public static IResult Serve(HttpContext http, string? name, string apiPrefix, string monitorPath)
