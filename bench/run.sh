@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in one invocation and prints each result as a JSON line (recorded in bench/RESULTS.md).
-#   bench/run.sh [tokenizer|planner|reader|sidecar|emulator|pipeline|storage|labels|all]
+#   bench/run.sh [tokenizer|planner|reader|sidecar|emulator|pipeline|storage|labels|migration|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -45,4 +45,6 @@ if [[ $what == all || $what == labels ]]; then
   bench labels 10000 10
   bench labels 5000 10
 fi
+# a blue/green migration of 1,000,000 lines from 128 to 256 dimensions (seed 003)
+[[ $what == all || $what == migration ]] && bench migration 1000000 128 256
 exit 0

@@ -12,7 +12,7 @@ internal static class BenchApp
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | sidecar FANOUT ORCHESTRATIONS ENTITYOPS AZURE-FANOUT AZURE-ORCHESTRATIONS | sidecar-server inmemory|azurestorage PORT [CONNECTION] | emulator LINES | pipeline LINES DIMS float|base64 [embedded|azure] | pipeline-storage LINES DIMS | table-scaling | labels RECEIPTS LABELS-PER-RECEIPT");
+            Console.Error.WriteLine("usage: bench make-text FILE MB | tokenizer FILE | planner LINES | reader LINES DIMS | sidecar FANOUT ORCHESTRATIONS ENTITYOPS AZURE-FANOUT AZURE-ORCHESTRATIONS | sidecar-server inmemory|azurestorage PORT [CONNECTION] | emulator LINES | pipeline LINES DIMS float|base64 [embedded|azure] | pipeline-storage LINES DIMS | table-scaling | labels RECEIPTS LABELS-PER-RECEIPT | migration LINES SOURCE-DIMS TARGET-DIMS");
             return 2;
         }
 
@@ -47,6 +47,9 @@ internal static class BenchApp
                 return 0;
             case "labels":
                 await LabelsBench.RunAsync(Int(args[1]), Int(args[2]));
+                return 0;
+            case "migration":
+                await MigrationBench.RunAsync(Int(args[1]), Int(args[2]), Int(args[3]));
                 return 0;
             case "table-scaling":
                 await TableProbe.RunAsync();

@@ -162,7 +162,7 @@ internal static class PipelineBench
         }
     }
 
-    private static void WriteCorpus(string path, int lines)
+    internal static void WriteCorpus(string path, int lines)
     {
         using var file = File.Create(path);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 20);

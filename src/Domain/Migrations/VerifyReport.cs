@@ -31,7 +31,7 @@ public sealed record VerifyReport(
             queries.Count > 0 && mean >= minOverlap,
             queries.Count == 0
                 ? "no sample query could be run"
-                : $"mean overlap@{k} {mean:0.000} over {queries.Count} sample queries (at least {minOverlap:0.00} required; lowest {queries.Min(q => q.Overlap):0.000})")).ToList();
+                : $"mean overlap@{k} {mean:0.000} over {queries.Count} sample queries, by text found (at least {minOverlap:0.00} required; lowest {queries.Min(q => q.Overlap):0.000})")).ToList();
         return new VerifyReport(at, all.TrueForAll(c => c.Passed), all, queries, mean, minOverlap, k, source, target);
     }
 }

@@ -14,7 +14,7 @@ public sealed record CleanupMigrationInput(string Name, string Index, bool Force
 /// takes over the shadow's embeddings (items unchanged since, so nothing is paid again); then the shadow collection
 /// and the old index are deleted. Safe to run again.
 /// </summary>
-public sealed class CleanupMigrationData(IItemStore items, IVectorStore vectors, MigrationCatalog migrations, EmbeddingConfig config)
+public sealed class CleanupMigrationData(IItemStore items, IVectorStore vectors, MigrationCatalog migrations, MigrationAdoption adoption, EmbeddingConfig config)
     : TaskActivity<CleanupMigrationInput, MigrationCleanup>
 {
     public override async Task<MigrationCleanup> RunAsync(TaskActivityContext context, CleanupMigrationInput input)
@@ -22,23 +22,7 @@ public sealed class CleanupMigrationData(IItemStore items, IVectorStore vectors,
         ArgumentNullException.ThrowIfNull(input);
         CancellationToken ct = CancellationToken.None;
         MigrationDefinition m = await migrations.GetAsync(input.Name, ct) ?? throw new InvalidOperationException($"There is no migration '{input.Name}'.");
-        long adopted = 0;
-        if (config.Fingerprint == m.TargetFingerprint)
-        {
-            var page = new List<StoredItem>(2_000);
-            await foreach (StoredItem item in ItemPages.AllAsync(items, m.Shadow, ct))
-            {
-                page.Add(item);
-                if (page.Count == 2_000)
-                {
-                    adopted += await items.AdoptAsync(m.Collection, page, ct);
-                    page.Clear();
-                }
-            }
-
-            adopted += await items.AdoptAsync(m.Collection, page, ct);
-        }
-
+        long adopted = config.Fingerprint == m.TargetFingerprint ? await adoption.AdoptAsync(m, ct) : 0;
         long shadow = await items.DeleteCollectionAsync(m.Shadow, ct);
         long deleted = await vectors.DeleteIndexAsync(input.Index, ct);
         return new MigrationCleanup(input.Index, deleted, shadow, adopted, input.Forced, input.At);

@@ -10,9 +10,10 @@ public sealed record FindUnembeddedInput(string Collection, string Fingerprint, 
 
 /// <summary>
 /// Pages the items that need work under the current fingerprint (an embedding, or a label's validation) by keyset and
-/// returns page descriptors (id ranges), never items.
+/// returns page descriptors (id ranges), never items. Items a migration to this fingerprint embedded are adopted first.
 /// </summary>
-public sealed class FindUnembedded(IItemStore items, EmbeddingTargets embeddings, CompletionConfig completions) : TaskActivity<FindUnembeddedInput, IReadOnlyList<ItemRange>>
+public sealed class FindUnembedded(IItemStore items, EmbeddingTargets embeddings, CompletionConfig completions, MigrationAdoption adoption)
+    : TaskActivity<FindUnembeddedInput, IReadOnlyList<ItemRange>>
 {
     public override async Task<IReadOnlyList<ItemRange>> RunAsync(TaskActivityContext context, FindUnembeddedInput input)
     {
@@ -24,6 +25,7 @@ public sealed class FindUnembedded(IItemStore items, EmbeddingTargets embeddings
         else
         {
             await embeddings.ForAsync(input.Collection, input.Fingerprint, CancellationToken.None);
+            await adoption.AdoptAllAsync(input.Collection, input.Fingerprint, CancellationToken.None); // a migration to these settings already paid for its items
         }
 
         return await items.PageUnembeddedAsync(input.Collection, input.Fingerprint, input.PageSize, input.MaxItems, CancellationToken.None);

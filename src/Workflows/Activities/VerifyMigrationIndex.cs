@@ -92,8 +92,8 @@ public sealed class VerifyMigrationIndex(IItemStore items, IVectorStore vectors,
                 continue;
             }
 
-            IReadOnlyList<string> expected = await TopAsync(m.SourceIndex, from, text, input.K, ct);
-            IReadOnlyList<string> actual = await TopAsync(m.TargetIndex, to, text, input.K, ct);
+            IReadOnlyList<string> expected = await TopAsync(m.Collection, m.SourceIndex, from, text, input.K, ct);
+            IReadOnlyList<string> actual = await TopAsync(m.Collection, m.TargetIndex, to, text, input.K, ct);
             queries.Add(new QueryOverlap(sample.Id, Math.Round(TopKOverlap.Of(expected, actual), 4)));
         }
 
@@ -106,12 +106,21 @@ public sealed class VerifyMigrationIndex(IItemStore items, IVectorStore vectors,
         }
     }
 
-    /// <summary>The item ids of a query's top k in an index, best first (an item's chunks count once).</summary>
-    private async Task<IReadOnlyList<string>> TopAsync(string index, EmbeddingConfig config, string text, int k, CancellationToken ct)
+    /// <summary>
+    /// A query's top k in an index, best first, as the texts found (content hashes; an item's chunks count once): items
+    /// of the same text score the same, so which of several duplicates an index returns does not count as a difference.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> TopAsync(string collection, string index, EmbeddingConfig config, string text, int k, CancellationToken ct)
     {
         float[] query = (await provider.EmbedAsync(config.Target.Model, [text], config.Target.Dimensions, ct)).Vectors[0];
         IReadOnlyList<VectorHit> hits = await vectors.SearchAsync(index, query, k, ct);
-        return [.. hits.Select(h => CustomId.TryParse(h.Key, out CustomId id) ? id.ItemId : h.Key).Distinct(StringComparer.Ordinal)];
+        var found = new List<string>();
+        foreach (string id in hits.Select(h => CustomId.TryParse(h.Key, out CustomId c) ? c.ItemId : h.Key).Distinct(StringComparer.Ordinal))
+        {
+            found.Add((await items.GetAsync(collection, id, ct))?.ContentHash ?? "gone:" + id);
+        }
+
+        return found;
     }
 
     /// <summary>The stores' id order: by UTF-8 bytes.</summary>

@@ -35,6 +35,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<SyncEmbedder>();
         services.AddSingleton<MigrationCatalog>();
         services.AddSingleton<EmbeddingTargets>();
+        services.AddSingleton<MigrationAdoption>();
         services.AddSingleton<ResultFiles>();
         return services;
     }

@@ -63,12 +63,14 @@ public sealed class MigrationTests
             Assert.Equal(3, (await StatusAsync(host))["state"]!["swaps"]!.AsArray().Count);
         }
 
-        // The pipeline moves to the target's settings; cleanup hands it the migrated embeddings and drops the old index.
+        // The pipeline moves to the target's settings: its first submit takes over the migrated embeddings and pays
+        // for nothing; cleanup then drops the old index and the migration's tracked items.
         await using (PipelineHost host = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["Pipeline:Dimensions"] = "256" }, dataDir: data, sharedEmulator: emulator))
         {
             int before = (await host.ProviderBatchesAsync()).Count;
-            JsonObject cleanup = (await host.RunAsync("api/migrations/to-256/cleanup"));
-            Assert.Equal(("cleaned", source, 300L, 300L), ((string)cleanup["outcome"]!, (string)cleanup["cleanup"]!["deletedIndex"]!, (long)cleanup["cleanup"]!["vectors"]!, (long)cleanup["cleanup"]!["adopted"]!));
+            Assert.Equal("nothing-to-do", (string)(await host.SubmitAsync("lines"))["outcome"]!);
+            JsonObject cleanup = await host.RunAsync("api/migrations/to-256/cleanup");
+            Assert.Equal(("cleaned", source, 300L, 300L, 0L), ((string)cleanup["outcome"]!, (string)cleanup["cleanup"]!["deletedIndex"]!, (long)cleanup["cleanup"]!["vectors"]!, (long)cleanup["cleanup"]!["shadowItems"]!, (long)cleanup["cleanup"]!["adopted"]!));
             Assert.Equal("nothing-to-do", (string)(await host.SubmitAsync("lines"))["outcome"]!);
             Assert.Equal(target, await SearchIndexAsync(host));
             Assert.Equal(300, (long)(await host.StatsAsync("lines"))["index"]!["vectors"]!);
