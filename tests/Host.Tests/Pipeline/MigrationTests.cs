@@ -164,6 +164,40 @@ public sealed class MigrationTests
         Assert.True((bool)(await host.RunAsync("api/migrations/to-256/verify", new { queries = 5 }))["passed"]!);
     }
 
+    [Fact(Timeout = 240_000)]
+    public async Task A_stopped_migration_resumes_from_its_checkpoint_and_pays_for_no_item_twice()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["Pipeline:PageSize"] = "40" }, o => o.LinesPerSecond = 10);
+        await ImportLinesAsync(host, 400);
+        await host.SubmitAsync("lines");
+        await host.IngestAsync("lines");
+        (await host.Http.PostAsJsonAsync("api/migrations/to-256/start", new { collection = "lines", dimensions = 256, mode = "batch" })).EnsureSuccessStatusCode();
+        while ((long)(await StatusAsync(host))["progress"]!["items"]!["pending"]! == 0)
+        {
+            await Task.Delay(100); // until batches are out at the provider
+        }
+
+        using (var stop = new HttpRequestMessage(HttpMethod.Post, "runtime/webhooks/durabletask/instances/migrate-to-256/terminate?reason=operator"))
+        {
+            stop.Headers.Add("x-functions-key", host.Host.Keys.AdminKey);
+            Assert.Equal(HttpStatusCode.Accepted, (await host.Http.SendAsync(stop)).StatusCode);
+        }
+
+        JsonObject stopped = await StatusAsync(host);
+        Assert.Equal("Terminated", (string)stopped["runtimeStatus"]!);
+        Assert.InRange((double)stopped["progress"]!["percent"]!, 0, 99.9);
+        Assert.True((long)stopped["progress"]!["items"]!["pending"]! > 0);
+
+        JsonObject resumed = await host.RunAsync("api/migrations/to-256/resume", null, 120);
+        Assert.Equal(("embedded", 400L), ((string)resumed["outcome"]!, (long)resumed["counts"]!["succeeded"]!));
+        JsonObject status = await StatusAsync(host);
+        Assert.Equal((400L, 2), ((long)status["progress"]!["targetVectors"]!, (int)status["state"]!["runs"]!));
+
+        // The batches in flight at the stop were ingested, not sent again: every item's request went once.
+        List<ProviderBatch> migrated = [.. (await host.ProviderBatchesAsync()).Where(b => b.Metadata.GetValueOrDefault("collection") == Shadow)];
+        Assert.Equal(400, migrated.Sum(b => b.Total));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Bad_requests_are_refused_with_the_reason()
     {
