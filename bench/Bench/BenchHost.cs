@@ -34,6 +34,37 @@ internal static class BenchHost
         }
     }
 
+    /// <summary>The host's settings for a benchmark: data under <paramref name="dir"/>, the emulator at <paramref name="endpoint"/>, no timer.</summary>
+    public static Dictionary<string, string?> Settings(string dir, Uri endpoint) => new()
+    {
+        ["Pipeline:DataDirectory"] = Path.Combine(dir, "data"),
+        ["Pipeline:PollSeconds"] = "1",
+        ["OpenAI:Endpoint"] = endpoint.ToString(),
+        ["OpenAI:ApiKey"] = "bench",
+        ["OpenAI:Profile"] = "emulator",
+        ["Host:Port"] = "0",
+        ["Host:MaxRequestBodyBytes"] = (4L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["PollPending:Enabled"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    /// <summary>A client of the host's API with the admin key (it opens /api and /runtime alike).</summary>
+    public static HttpClient AdminClient(Hosting.HostApp host)
+    {
+        var http = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromHours(1) };
+        http.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
+        return http;
+    }
+
+    /// <summary>Streams a file as the body of a POST; returns the JSON answer.</summary>
+    public static async Task<JsonObject> PostFileAsync(HttpClient http, string path, string file)
+    {
+        await using FileStream f = File.OpenRead(file);
+        using HttpResponseMessage r = await http.PostAsync(path, new StreamContent(f));
+        string body = await r.Content.ReadAsStringAsync();
+        return r.IsSuccessStatusCode ? JsonNode.Parse(body)!.AsObject() : throw new InvalidOperationException($"{path}: {(int)r.StatusCode} {body}");
+    }
+
     /// <summary>Waits until the provider holds no unfinished batch; returns the seconds it took.</summary>
     public static async Task<double> UntilProviderIdleAsync(OpenAIBatchProvider provider)
     {

@@ -34,30 +34,17 @@ internal static class LabelsBench
         {
             long labels = WriteCorpus(dir, receipts, labelsPerReceipt);
             await BenchHost.WaitForEmulatorAsync(provider);
-            string data = Path.Combine(dir, "data");
-            await using HostApp host = await HostApp.StartAsync([], dir, new Dictionary<string, string?>
-            {
-                ["Pipeline:DataDirectory"] = data,
-                ["Pipeline:PollSeconds"] = "1",
-                ["OpenAI:Endpoint"] = endpoint.ToString(),
-                ["OpenAI:ApiKey"] = "bench",
-                ["OpenAI:Profile"] = "emulator",
-                ["Host:Port"] = "0",
-                ["Host:MaxRequestBodyBytes"] = (4L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["PollPending:Enabled"] = "false",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
+                        await using HostApp host = await HostApp.StartAsync([], dir, BenchHost.Settings(dir, endpoint));
             var client = host.Services.GetRequiredService<DurableTaskClient>();
-            using var http = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromHours(1) };
-            http.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
+            using HttpClient http = BenchHost.AdminClient(host);
 
             var sw = Stopwatch.StartNew();
             foreach (string c in s_collections.SkipLast(1))
             {
-                await PostFileAsync(http, $"api/collections/{c}/items", Path.Combine(dir, c + ".ndjson"));
+                await BenchHost.PostFileAsync(http, $"api/collections/{c}/items", Path.Combine(dir, c + ".ndjson"));
             }
 
-            JsonObject imported = await PostFileAsync(http, "api/labels", Path.Combine(dir, "labels.ndjson"));
+            JsonObject imported = await BenchHost.PostFileAsync(http, "api/labels", Path.Combine(dir, "labels.ndjson"));
             if ((long)imported["imported"]! != labels)
             {
                 throw new InvalidOperationException($"imported {imported["imported"]} of {labels} labels: {imported.ToJsonString()}");
@@ -71,7 +58,7 @@ internal static class LabelsBench
             JsonObject submit = await BenchHost.RunInstanceAsync(http, "api/validations/submit", "validate-submit");
             double submitSeconds = sw.Elapsed.TotalSeconds;
             long requests = (long)submit["requests"]!;
-            long bytes = Directory.EnumerateFiles(Path.Combine(data, "blobs", "batches", "labels"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            long bytes = Directory.EnumerateFiles(Path.Combine(dir, "data", "blobs", "batches", "labels"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
             Process.GetCurrentProcess().Refresh();
             Dictionary<string, double> submitActivities = BenchHost.ActivitySeconds(await client.GetOrchestrationHistoryAsync("validate-submit"));
             Console.WriteLine(BenchApp.Json(("bench", "labels-submit"), ("receipts", receipts), ("labels", labels), ("importSeconds", Math.Round(import, 2)),
@@ -149,13 +136,5 @@ internal static class LabelsBench
                 f.Dispose();
             }
         }
-    }
-
-    private static async Task<JsonObject> PostFileAsync(HttpClient http, string path, string file)
-    {
-        await using FileStream f = File.OpenRead(file);
-        using HttpResponseMessage r = await http.PostAsync(path, new StreamContent(f));
-        string body = await r.Content.ReadAsStringAsync();
-        return r.IsSuccessStatusCode ? JsonNode.Parse(body)!.AsObject() : throw new InvalidOperationException($"{path}: {(int)r.StatusCode} {body}");
     }
 }

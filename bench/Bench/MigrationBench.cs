@@ -26,29 +26,14 @@ internal static class MigrationBench
         try
         {
             await BenchHost.WaitForEmulatorAsync(provider);
-            await using HostApp host = await HostApp.StartAsync([], dir, new Dictionary<string, string?>
-            {
-                ["Pipeline:DataDirectory"] = Path.Combine(dir, "data"),
-                ["Pipeline:Dimensions"] = sourceDims.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Pipeline:PollSeconds"] = "1",
-                ["OpenAI:Endpoint"] = endpoint.ToString(),
-                ["OpenAI:ApiKey"] = "bench",
-                ["OpenAI:Profile"] = "emulator",
-                ["Host:Port"] = "0",
-                ["Host:MaxRequestBodyBytes"] = (4L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["PollPending:Enabled"] = "false",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
-            using var http = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromHours(1) };
-            http.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
+            Dictionary<string, string?> settings = BenchHost.Settings(dir, endpoint);
+            settings["Pipeline:Dimensions"] = sourceDims.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await using HostApp host = await HostApp.StartAsync([], dir, settings);
+            using HttpClient http = BenchHost.AdminClient(host);
 
             // The source: the collection embedded at the source dimensions (not part of the migration's time).
             var sw = Stopwatch.StartNew();
-            await using (FileStream f = File.OpenRead(corpus))
-            {
-                using HttpResponseMessage r = await http.PostAsync("api/collections/lines/items", new StreamContent(f));
-                r.EnsureSuccessStatusCode();
-            }
+            await BenchHost.PostFileAsync(http, "api/collections/lines/items", corpus);
 
             await BenchHost.RunInstanceAsync(http, "api/embeddings/lines/submit", "submit-lines");
             await BenchHost.UntilProviderIdleAsync(provider);

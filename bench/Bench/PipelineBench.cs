@@ -59,20 +59,9 @@ internal static class PipelineBench
             : null;
         try
         {
-            var settings = new Dictionary<string, string?>
-            {
-                ["Pipeline:DataDirectory"] = Path.Combine(dir, "data"),
-                ["Pipeline:Dimensions"] = dims.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Pipeline:EncodingFormat"] = format,
-                ["Pipeline:PollSeconds"] = "1",
-                ["OpenAI:Endpoint"] = endpoint.ToString(),
-                ["OpenAI:ApiKey"] = "bench",
-                ["OpenAI:Profile"] = "emulator",
-                ["Host:Port"] = "0",
-                ["Host:MaxRequestBodyBytes"] = (4L << 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["PollPending:Enabled"] = "false",
-                ["Logging:LogLevel:Default"] = "Warning",
-            };
+            Dictionary<string, string?> settings = BenchHost.Settings(dir, endpoint);
+            settings["Pipeline:Dimensions"] = dims.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Pipeline:EncodingFormat"] = format;
             if (azurite is not null)
             {
                 settings["Storage:Provider"] = "azure";
@@ -82,15 +71,10 @@ internal static class PipelineBench
 
             await using HostApp host = await HostApp.StartAsync([], dir, settings);
             var client = host.Services.GetRequiredService<DurableTaskClient>();
-            using var http = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromHours(1) };
-            http.DefaultRequestHeaders.Add("x-functions-key", host.Keys.AdminKey);
+            using HttpClient http = BenchHost.AdminClient(host);
 
             var sw = Stopwatch.StartNew();
-            await using (FileStream f = File.OpenRead(corpus))
-            {
-                using HttpResponseMessage r = await http.PostAsync("api/collections/lines/items", new StreamContent(f));
-                r.EnsureSuccessStatusCode();
-            }
+            await BenchHost.PostFileAsync(http, "api/collections/lines/items", corpus);
 
             double import = sw.Elapsed.TotalSeconds;
             long peakBefore = Process.GetCurrentProcess().PeakWorkingSet64;
