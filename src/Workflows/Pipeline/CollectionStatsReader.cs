@@ -41,7 +41,7 @@ public sealed record QueueStats(
 
 public sealed record IndexStats(string Name, string Fingerprint, string Model, int? Dimensions, long Vectors, int SnapshotVersion, int PendingDeltas);
 
-public sealed class CollectionStatsReader(IItemStore items, IVectorStore vectors, BatchSummaries summaries, EmbeddingConfig config)
+public sealed class CollectionStatsReader(IItemStore items, IVectorStore vectors, BatchSummaries summaries, EmbeddingConfig config, EmbeddingTargets targets)
 {
     /// <summary>Null when the collection has neither items nor batches.</summary>
     public async Task<CollectionStats?> ReadAsync(string collection, CancellationToken ct)
@@ -91,13 +91,15 @@ public sealed class CollectionStatsReader(IItemStore items, IVectorStore vectors
             return null;
         }
 
-        string index = EmbeddingConfig.IndexName(collection, config.Fingerprint);
+        // The index searches use: the one a migration's swap pointed the collection's alias at, else the pipeline's own.
+        (string index, EmbeddingConfig? serving) = await Http.CollectionsApi.ServingIndexAsync(collection, vectors, targets, ct);
+        EmbeddingConfig at = serving ?? config;
         VectorIndexStats v = await vectors.GetStatsAsync(index, ct);
         return new CollectionStats(
             collection,
             counts.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
             total,
-            new IndexStats(index, config.Fingerprint, config.Target.Model, v.Dimensions ?? config.Target.EffectiveDimensions, v.Vectors, v.SnapshotVersion, v.PendingDeltas),
+            new IndexStats(index, at.Fingerprint, at.Target.Model, v.Dimensions ?? at.Target.EffectiveDimensions, v.Vectors, v.SnapshotVersion, v.PendingDeltas),
             batches,
             tokens,
             estimated,

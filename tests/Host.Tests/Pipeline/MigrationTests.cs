@@ -57,6 +57,8 @@ public sealed class MigrationTests
             Assert.Equal(source, await SearchIndexAsync(host));
             await ExpectAsync(host, "api/migrations/to-256/swap", HttpStatusCode.OK, target);
             Assert.Equal(target, await SearchIndexAsync(host));
+            JsonObject serving = (await host.StatsAsync("lines"))["index"]!.AsObject(); // the stats show the index searches use
+            Assert.Equal((target, 256, 300L), ((string)serving["name"]!, (int)serving["dimensions"]!, (long)serving["vectors"]!));
             await ExpectAsync(host, "api/migrations/to-256/rollback", HttpStatusCode.OK, source);
             Assert.Equal(source, await SearchIndexAsync(host));
             await ExpectAsync(host, "api/migrations/to-256/swap", HttpStatusCode.OK, target);
