@@ -19,7 +19,7 @@ public sealed class MigrationCrashTests
     [Fact(Timeout = 300_000)]
     public async Task A_migration_killed_twice_resumes_and_embeds_every_item_once()
     {
-        await using EmulatorServer emulator = await PipelineHost.StartEmulatorAsync(o => o.Faults.DownloadBytesPerSecond = 40_000);
+        await using EmulatorServer emulator = await PipelineHost.StartEmulatorAsync(o => o.Faults.DownloadBytesPerSecond = 20_000);
         string data = Directory.CreateTempSubdirectory("crash-migration-").FullName;
         int port = HostProcess.FreePort();
         var settings = new Dictionary<string, string> { ["Pipeline__PageSize"] = "50" };

@@ -186,6 +186,12 @@ public sealed class MigrationTests
         }
 
         JsonObject stopped = await StatusAsync(host);
+        for (int i = 0; i < 200 && (string)stopped["runtimeStatus"]! != "Terminated"; i++)
+        {
+            await Task.Delay(50); // a terminate is queued, then carried out
+            stopped = await StatusAsync(host);
+        }
+
         Assert.Equal("Terminated", (string)stopped["runtimeStatus"]!);
         Assert.InRange((double)stopped["progress"]!["percent"]!, 0, 99.9);
         Assert.True((long)stopped["progress"]!["items"]!["pending"]! > 0);
