@@ -206,6 +206,29 @@ public sealed class MigrationTests
         Assert.Equal(400, migrated.Sum(b => b.Total));
     }
 
+    [Fact(Timeout = 240_000)]
+    public async Task Items_changed_or_added_after_the_run_must_reach_the_target_before_a_swap()
+    {
+        await using PipelineHost host = await PipelineHost.StartAsync();
+        await ImportLinesAsync(host, 50);
+        await host.SubmitAsync("lines");
+        await host.IngestAsync("lines");
+        Assert.Equal("embedded", (string)(await host.RunAsync("api/migrations/to-256/start", new { collection = "lines", dimensions = 256 }, 120))["outcome"]!);
+
+        await host.ImportAsync("lines", PipelineHost.Ndjson([("line-00003", "a changed line: tea 4.20 EUR"), ("line-00004", "another changed line"), ("new-1", "a new line"), ("new-2", "and another")]));
+        JsonObject report = await host.RunAsync("api/migrations/to-256/verify", new { queries = 5 });
+        Assert.False((bool)report["passed"]!);
+        string detail = (string)report["checks"]![0]!["detail"]!;
+        Assert.Contains("48 of 52 source items embedded under the target; 2 not copied, 2 changed since", detail, StringComparison.Ordinal);
+        await ExpectAsync(host, "api/migrations/to-256/swap", HttpStatusCode.Conflict, "verify");
+
+        JsonObject resumed = await host.RunAsync("api/migrations/to-256/resume", null, 120);
+        Assert.Equal(("embedded", 52L, 4L), ((string)resumed["outcome"]!, (long)resumed["counts"]!["succeeded"]!, (long)resumed["copied"]!));
+        Assert.True((bool)(await host.RunAsync("api/migrations/to-256/verify", new { queries = 5 }))["passed"]!);
+        await ExpectAsync(host, "api/migrations/to-256/swap", HttpStatusCode.OK, "swap");
+        Assert.Contains((await host.SearchAsync("lines", "a changed line: tea 4.20 EUR", 1)), h => (string)h!["id"]! == "line-00003");
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Bad_requests_are_refused_with_the_reason()
     {
