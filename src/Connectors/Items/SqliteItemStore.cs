@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using BatchEmbed.Domain.Fingerprints;
 using BatchEmbed.Domain.Items;
 using BatchEmbed.Domain.Planning;
@@ -282,7 +281,7 @@ public sealed class SqliteItemStore : IItemStore, IDisposable
         using SqliteConnection c = Open();
         // One lower bound (SQLite ranges the key over one of two) and an upper bound at the first id past the prefix,
         // so the listing seeks straight to the prefix and reads no row outside it.
-        bool afterPrefix = afterId is not null && Encoding.UTF8.GetBytes(afterId).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(prefix)) >= 0;
+        bool afterPrefix = afterId is not null && ItemIdOrder.Compare(afterId, prefix) >= 0;
         string? end = PastPrefix(prefix);
         using SqliteCommand q = Cmd(c, null,
             $"SELECT {Columns} FROM Items WHERE Collection = $c AND Id {(afterPrefix ? ">" : ">=")} $from{(end is null ? string.Empty : " AND Id < $end")} ORDER BY Id LIMIT $n",

@@ -1,3 +1,5 @@
+using BatchEmbed.Domain.Items;
+
 namespace BatchEmbed.Connectors.Items;
 
 /// <summary>An item as stored, with its embedding bookkeeping.</summary>
@@ -16,4 +18,8 @@ public sealed record StoredItem(
     string? LastError,
     DateTimeOffset UpdatedAt,
     string? Outcome = null,
-    int Chunks = 0);
+    int Chunks = 0)
+{
+    /// <summary>The item as the planner and an import take it.</summary>
+    public CorpusItem ToCorpusItem() => new(Id, Text, GroupKey, MetadataJson);
+}

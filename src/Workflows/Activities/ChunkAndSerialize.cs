@@ -52,7 +52,7 @@ public sealed class ChunkAndSerialize(IItemStore items, IBlobStore blobs, Embedd
                     yield break;
                 }
 
-                yield return new CorpusItem(item.Id, item.Text, item.GroupKey, item.MetadataJson);
+                yield return item.ToCorpusItem();
             }
 
             left -= page.Items.Count;

@@ -22,7 +22,7 @@ public sealed class CopyMigrationItems(IItemStore items, MigrationCatalog migrat
         CancellationToken ct = CancellationToken.None;
         MigrationDefinition m = await migrations.GetAsync(input.Name, ct) ?? throw new InvalidOperationException($"There is no migration '{input.Name}'.");
         ItemPage page = await items.ListAsync(m.Collection, string.Empty, input.AfterId, input.PageSize, ct);
-        ImportResult result = await items.ImportAsync(m.Shadow, page.Items.Select(i => new CorpusItem(i.Id, i.Text, i.GroupKey, i.MetadataJson)).ToAsyncEnumerable(), ct);
+        ImportResult result = await items.ImportAsync(m.Shadow, page.Items.Select(i => i.ToCorpusItem()).ToAsyncEnumerable(), ct);
         return new CopyMigrationItemsOutput(page.NextCursor, page.Items.Count, result.Imported + result.Updated);
     }
 }

@@ -31,7 +31,7 @@ public sealed class PlanMigration(IItemStore items, EmbeddingTargets targets) : 
     {
         await foreach (StoredItem item in ItemPages.AllAsync(items, collection, ct))
         {
-            yield return new CorpusItem(item.Id, item.Text, item.GroupKey, item.MetadataJson);
+            yield return item.ToCorpusItem();
         }
     }
 }

@@ -1,7 +1,7 @@
-using System.Text;
 using BatchEmbed.Connectors.Batches;
 using BatchEmbed.Connectors.Items;
 using BatchEmbed.Connectors.Vectors;
+using BatchEmbed.Domain.Items;
 using BatchEmbed.Domain.Migrations;
 using BatchEmbed.Domain.Planning;
 using BatchEmbed.Domain.Text;
@@ -45,7 +45,7 @@ public sealed class VerifyMigrationIndex(IItemStore items, IVectorStore vectors,
                 samples.Add(item);
             }
 
-            while (more && Utf8Compare(shadow.Current.Id, item.Id) < 0)
+            while (more && ItemIdOrder.Compare(shadow.Current.Id, item.Id) < 0)
             {
                 more = await shadow.MoveNextAsync(); // in the shadow only: deleted from the source since it was copied
             }
@@ -122,7 +122,4 @@ public sealed class VerifyMigrationIndex(IItemStore items, IVectorStore vectors,
 
         return found;
     }
-
-    /// <summary>The stores' id order: by UTF-8 bytes.</summary>
-    private static int Utf8Compare(string a, string b) => Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
 }

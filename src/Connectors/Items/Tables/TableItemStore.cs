@@ -244,7 +244,7 @@ public sealed class TableItemStore : IItemStore
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         await _created.EnsureAsync();
-        bool resume = afterId is not null && string.CompareOrdinal(afterId, prefix) >= 0;
+        bool resume = afterId is not null && ItemIdOrder.Compare(afterId, prefix) >= 0;
         string from = TableLayout.Item(OrderedKey.Encode(resume ? afterId! : prefix));
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {collection} and RowKey lt {TableLayout.PrefixEnd(TableLayout.ItemPrefix)}")
             + " and " + (resume ? TableClient.CreateQueryFilter($"RowKey gt {from}") : TableClient.CreateQueryFilter($"RowKey ge {from}"));
