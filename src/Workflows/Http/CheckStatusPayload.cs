@@ -20,6 +20,26 @@ public static class CheckStatusPayload
         return new AcceptedResult(payload, payload["statusQueryGetUri"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// The answer to a singleton start (<see cref="Pipeline.RunStarter.StartSingletonAsync"/>): 202 with the payload when
+    /// it started, else 409 naming the live instance and its status URI, to follow instead of starting another.
+    /// </summary>
+    public static IResult For(HttpContext context, (string InstanceId, bool Started) start, CheckStatusLinks links)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        if (start.Started)
+        {
+            return Accepted(context, start.InstanceId, links);
+        }
+
+        JsonObject payload = links(context, start.InstanceId);
+        return Problems.Conflict($"'{start.InstanceId}' is already running; follow it instead of starting another.", new Dictionary<string, object?>
+        {
+            ["instanceId"] = start.InstanceId,
+            ["statusQueryGetUri"] = payload["statusQueryGetUri"]!.GetValue<string>(),
+        });
+    }
+
     private sealed class AcceptedResult(JsonObject payload, string location) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

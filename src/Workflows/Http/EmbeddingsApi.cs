@@ -49,8 +49,7 @@ public static class EmbeddingsApi
         }
 
         SubmitEmbeddingsInput input = runs.SubmitInput(collection, body?.BudgetUsd, body?.DryRun ?? false, body?.MaxItems);
-        (string id, bool started) = await runs.StartSingletonAsync(nameof(SubmitEmbeddings), RunStarter.SubmitId(collection), input, ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(nameof(SubmitEmbeddings), RunStarter.SubmitId(collection), input, ct), links);
     }
 
     public static async Task<IResult> IngestAsync(string collection, HttpContext http, IItemStore items, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
@@ -66,8 +65,7 @@ public static class EmbeddingsApi
             return error;
         }
 
-        (string id, bool started) = await runs.StartSingletonAsync(nameof(IngestEmbeddings), RunStarter.IngestId(collection), runs.IngestInput(collection, body?.Wait ?? false), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(nameof(IngestEmbeddings), RunStarter.IngestId(collection), runs.IngestInput(collection, body?.Wait ?? false), ct), links);
     }
 
     public static async Task<IResult> ResetAsync(HttpContext http, IItemStore items, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
@@ -126,14 +124,4 @@ public static class EmbeddingsApi
     private static ProblemHttpResult? NotEmbedded(string collection, RunStarter runs) => runs.Embeds(collection)
         ? null
         : Problems.BadRequest($"'{collection}' holds receipt labels or the receipts' metadata: it is judged by completion batches (POST /api/validations/submit), not embedded.");
-
-    public static IResult AlreadyRunning(HttpContext http, string id, CheckStatusLinks links)
-    {
-        var payload = links(http, id);
-        return Problems.Conflict($"'{id}' is already running; follow it instead of starting another.", new Dictionary<string, object?>
-        {
-            ["instanceId"] = id,
-            ["statusQueryGetUri"] = payload["statusQueryGetUri"]!.GetValue<string>(),
-        });
-    }
 }

@@ -135,8 +135,7 @@ public static class LabelsApi
             return Problems.BadRequest("\"budgetUsd\" cannot be negative and \"maxLabels\" must be at least 1.");
         }
 
-        (string id, bool started) = await runs.StartSingletonAsync(nameof(SubmitCompletions), RunStarter.ValidateSubmitId, runs.ValidateSubmitInput(body?.BudgetUsd, body?.DryRun ?? false, body?.MaxLabels), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : EmbeddingsApi.AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(nameof(SubmitCompletions), RunStarter.ValidateSubmitId, runs.ValidateSubmitInput(body?.BudgetUsd, body?.DryRun ?? false, body?.MaxLabels), ct), links);
     }
 
     public static async Task<IResult> IngestAsync(HttpContext http, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
@@ -148,8 +147,7 @@ public static class LabelsApi
             return error;
         }
 
-        (string id, bool started) = await runs.StartSingletonAsync(nameof(IngestCompletions), RunStarter.ValidateIngestId, runs.ValidateIngestInput(body?.Wait ?? false), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : EmbeddingsApi.AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(nameof(IngestCompletions), RunStarter.ValidateIngestId, runs.ValidateIngestInput(body?.Wait ?? false), ct), links);
     }
 
     /// <summary>

@@ -83,9 +83,8 @@ public static class MigrationsApi
             definition = await catalog.CreateAsync(definition, ct);
         }
 
-        (string id, bool started) = await runs.StartSingletonAsync(
-            nameof(MigrateEmbeddings), MigrationOperations.InstanceId(name), ops.RunInput(name, "start", body?.BudgetUsd, dryRun ? definition : null), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : EmbeddingsApi.AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(
+            nameof(MigrateEmbeddings), MigrationOperations.InstanceId(name), ops.RunInput(name, "start", body?.BudgetUsd, dryRun ? definition : null), ct), links);
     }
 
     /// <summary>resume (the same run, from its checkpoint) or retry-failed (only the items that failed every attempt).</summary>
@@ -110,8 +109,7 @@ public static class MigrationsApi
             return Problems.Conflict($"Migration '{name}' is cleaned up: start a new one.");
         }
 
-        (string id, bool started) = await runs.StartSingletonAsync(nameof(MigrateEmbeddings), MigrationOperations.InstanceId(name), ops.RunInput(name, what, body?.BudgetUsd), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : EmbeddingsApi.AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(nameof(MigrateEmbeddings), MigrationOperations.InstanceId(name), ops.RunInput(name, what, body?.BudgetUsd), ct), links);
     }
 
     public static async Task<IResult> VerifyAsync(string name, HttpContext http, MigrationCatalog catalog, RunStarter runs, CheckStatusLinks links, CancellationToken ct)
@@ -136,8 +134,7 @@ public static class MigrationsApi
             return Problems.BadRequest("\"queries\" must be 1-1000, \"k\" 1-100 and \"minOverlap\" 0-1.");
         }
 
-        (string id, bool started) = await runs.StartSingletonAsync(nameof(VerifyMigration), MigrationOperations.InstanceId(name), new VerifyMigrationInput(name, queries, k, minOverlap, DateTimeOffset.UtcNow), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : EmbeddingsApi.AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(nameof(VerifyMigration), MigrationOperations.InstanceId(name), new VerifyMigrationInput(name, queries, k, minOverlap, DateTimeOffset.UtcNow), ct), links);
     }
 
     public static async Task<IResult> SwitchAsync(string name, string action, HttpContext http, MigrationOperations ops, CancellationToken ct)
@@ -180,8 +177,7 @@ public static class MigrationsApi
             return Problems.Conflict(why);
         }
 
-        (string id, bool started) = await runs.StartSingletonAsync(nameof(CleanupMigration), MigrationOperations.InstanceId(name), new CleanupMigrationRequest(name, force), ct);
-        return started ? CheckStatusPayload.Accepted(http, id, links) : EmbeddingsApi.AlreadyRunning(http, id, links);
+        return CheckStatusPayload.For(http, await runs.StartSingletonAsync(nameof(CleanupMigration), MigrationOperations.InstanceId(name), new CleanupMigrationRequest(name, force), ct), links);
     }
 
     private static IResult Unknown(string name) => Problems.NotFound($"There is no migration '{name}': start one with POST /api/migrations/{name}/start.");
