@@ -150,6 +150,7 @@ internal static class MigrateCommand
         await o.WriteLineAsync($"  target     {s["targetIndex"]} ({Views.N(p["targetVectors"])} vectors)");
         await o.WriteLineAsync($"  serving    {s["serving"]}");
         await o.WriteLineAsync($"  progress   {((double?)p["percent"] ?? 0).ToString("0.0", s_inv)}% of {Views.N(p["sourceItems"])} items: embedded {Views.N(items["succeeded"])}, pending {Views.N(items["pending"])}, to do {Views.N(items["none"])}, failed {Views.N(items["failed"])}");
+        await o.WriteLineAsync($"  copy       {Views.N(state["items"])} source items read, {Views.N(state["copied"])} new or changed since the copy before");
         await o.WriteLineAsync($"  batches    {Views.N(p["processed"])} items processed, last batch {p["currentBatch"] ?? "-"}, rate {(p["itemsPerSecond"] is { } r ? r + " items/s" : "-")}, ETA {Eta(p["etaSeconds"])}");
         await o.WriteLineAsync($"  started    {s["started"] ?? "-"}  elapsed {(s["elapsedSeconds"] is { } e ? ((double)e).ToString("0.0", s_inv) + " s" : "-")}  projected {Views.Usd(state["projectedUsd"])}");
         if (state["lastError"] is { } error)

@@ -1,10 +1,11 @@
+using BatchEmbed.Connectors.Items;
 using BatchEmbed.Domain.Migrations;
 using Microsoft.DurableTask.Entities;
 
 namespace BatchEmbed.Workflows.Entities;
 
 /// <summary>
-/// A migration's state (seed 003), keyed by its name: its phase, the counts of its last pass, the last error, the
+/// A migration's state (seed 003), keyed by its name: its phase, its last copy, the last error, the
 /// latest verification, and every swap and rollback. The per-batch progress is its checkpoint,
 /// <c>Checkpoint(migrate-{name})</c>; the fixed definition is in the blob store.
 /// </summary>
@@ -40,7 +41,6 @@ public sealed class MigrationEntity : TaskEntity<MigrationState>
             Phase = p.Phase,
             Items = p.Items ?? State.Items,
             Copied = p.Copied ?? State.Copied,
-            Counts = p.Counts ?? State.Counts,
             ProjectedUsd = p.ProjectedUsd ?? State.ProjectedUsd,
             Message = p.Message ?? State.Message,
             UpdatedAt = p.At,
@@ -51,7 +51,7 @@ public sealed class MigrationEntity : TaskEntity<MigrationState>
     /// <summary>A run ended (embedded, with failures, or failed with <see cref="MigrationFinish.Error"/>).</summary>
     public MigrationState Finish(MigrationFinish f)
     {
-        State = State with { Phase = f.Phase, Message = f.Message, LastError = f.Error ?? State.LastError, Counts = f.Counts ?? State.Counts, FinishedAt = f.At, UpdatedAt = f.At };
+        State = State with { Phase = f.Phase, Message = f.Message, LastError = f.Error ?? State.LastError, FinishedAt = f.At, UpdatedAt = f.At };
         return State;
     }
 
@@ -99,9 +99,6 @@ public sealed record MigrationState
 
     public long Copied { get; init; }
 
-    /// <summary>The shadow collection's items by status after the last pass.</summary>
-    public ItemCounts? Counts { get; init; }
-
     public decimal? ProjectedUsd { get; init; }
 
     public string? Message { get; init; }
@@ -128,15 +125,21 @@ public sealed record MigrationState
 
 public sealed record ItemCounts(long None, long Pending, long Succeeded, long Failed)
 {
+    public static ItemCounts From(IReadOnlyDictionary<ItemStatus, long> byStatus)
+    {
+        ArgumentNullException.ThrowIfNull(byStatus);
+        return new(byStatus.GetValueOrDefault(ItemStatus.None), byStatus.GetValueOrDefault(ItemStatus.Pending), byStatus.GetValueOrDefault(ItemStatus.Succeeded), byStatus.GetValueOrDefault(ItemStatus.Failed));
+    }
+
     public long Total => None + Pending + Succeeded + Failed;
 }
 
 /// <param name="What">start, resume or retry-failed.</param>
 public sealed record MigrationRun(string What, DateTimeOffset At);
 
-public sealed record MigrationProgress(string Phase, DateTimeOffset At, long? Items = null, long? Copied = null, ItemCounts? Counts = null, decimal? ProjectedUsd = null, string? Message = null);
+public sealed record MigrationProgress(string Phase, DateTimeOffset At, long? Items = null, long? Copied = null, decimal? ProjectedUsd = null, string? Message = null);
 
-public sealed record MigrationFinish(string Phase, string Message, string? Error, ItemCounts? Counts, DateTimeOffset At);
+public sealed record MigrationFinish(string Phase, string Message, string? Error, DateTimeOffset At);
 
 /// <param name="Action">swap or rollback.</param>
 public sealed record AliasChange(string Action, string Alias, string From, string To, DateTimeOffset At, bool Forced);

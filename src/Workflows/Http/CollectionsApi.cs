@@ -131,7 +131,7 @@ public static class CollectionsApi
 
         // One read of the collection's alias names the index (a migration's swap switches it atomically); the query is
         // embedded for that index and searched in it, so a search during a swap sees the old index or the new one.
-        (string index, EmbeddingConfig? config) = await ServingIndexAsync(collection, vectors, targets, ct);
+        (string index, EmbeddingConfig? config) = await targets.ServingAsync(collection, ct);
         if (config is null)
         {
             return Problems.Conflict($"The alias '{collection}' names index '{index}', which no known settings or migration of '{collection}' writes.");
@@ -168,19 +168,5 @@ public static class CollectionsApi
         IReadOnlyList<VectorHit> hits = await vectors.SearchAsync(index, query, k, ct);
         var results = hits.Select(h => CustomId.TryParse(h.Key, out CustomId id) ? new SearchHit(id.ItemId, id.ChunkIndex, h.Score) : new SearchHit(h.Key, 0, h.Score)).ToList();
         return TypedResults.Ok(new SearchResponse(collection, index, results));
-    }
-
-    /// <summary>The index searches of a collection use (the one its alias names, else the pipeline's own) and its settings.</summary>
-    public static async Task<(string Index, EmbeddingConfig? Config)> ServingIndexAsync(string collection, IVectorStore vectors, EmbeddingTargets targets, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(vectors);
-        ArgumentNullException.ThrowIfNull(targets);
-        string resolved = await vectors.ResolveAsync(collection, ct);
-        if (resolved == collection)
-        {
-            return (EmbeddingConfig.IndexName(collection, targets.Default.Fingerprint), targets.Default);
-        }
-
-        return (resolved, await targets.OfIndexAsync(collection, resolved, ct));
     }
 }

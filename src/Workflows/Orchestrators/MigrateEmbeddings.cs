@@ -48,7 +48,7 @@ public sealed class MigrateEmbeddings : TaskOrchestrator<MigrateEmbeddingsInput,
         catch (TaskFailedException ex)
         {
             string error = ex.FailureDetails.ErrorMessage;
-            await context.Entities.CallEntityAsync<MigrationState>(entity, nameof(MigrationEntity.Finish), new MigrationFinish(MigrationPhases.Failed, "The run failed: resume it once the cause is fixed.", error, null, context.UtcNow()));
+            await context.Entities.CallEntityAsync<MigrationState>(entity, nameof(MigrationEntity.Finish), new MigrationFinish(MigrationPhases.Failed, "The run failed: resume it once the cause is fixed.", error, context.UtcNow()));
             throw;
         }
     }
@@ -75,7 +75,6 @@ public sealed class MigrateEmbeddings : TaskOrchestrator<MigrateEmbeddingsInput,
         long copied = 0;
         int rounds = 0;
         decimal estimated = 0;
-        ItemCounts counts = await context.CallActivityAsync<ItemCounts>(nameof(CountItems), m.Shadow, Retries.Local);
         for (int pass = 0; pass < CopyPasses; pass++)
         {
             long changed = await CopyAsync(context, input, m, entity);
@@ -87,14 +86,14 @@ public sealed class MigrateEmbeddings : TaskOrchestrator<MigrateEmbeddingsInput,
 
             for (int round = 0; round <= input.MaxAttempts; round++)
             {
-                counts = await context.CallActivityAsync<ItemCounts>(nameof(CountItems), m.Shadow, Retries.Local);
+                ItemCounts counts = await context.CallActivityAsync<ItemCounts>(nameof(CountItems), m.Shadow, Retries.Local);
                 if (counts.None == 0 && counts.Pending == 0)
                 {
                     break;
                 }
 
                 rounds++;
-                await context.Entities.SignalEntityAsync(entity, nameof(MigrationEntity.Progress), new MigrationProgress(MigrationPhases.Embedding, context.UtcNow(), Counts: counts));
+                await context.Entities.SignalEntityAsync(entity, nameof(MigrationEntity.Progress), new MigrationProgress(MigrationPhases.Embedding, context.UtcNow()));
                 context.SetCustomStatus(new { phase = "embedding", round = rounds, counts });
                 if (counts.None > 0)
                 {
@@ -117,14 +116,14 @@ public sealed class MigrateEmbeddings : TaskOrchestrator<MigrateEmbeddingsInput,
             }
         }
 
-        counts = await context.CallActivityAsync<ItemCounts>(nameof(CountItems), m.Shadow, Retries.Local);
-        (string phase, string outcome, string message) = counts switch
+        ItemCounts final = await context.CallActivityAsync<ItemCounts>(nameof(CountItems), m.Shadow, Retries.Local);
+        (string phase, string outcome, string message) = final switch
         {
-            { Failed: > 0 } => (MigrationPhases.EmbeddedWithFailures, "embedded-with-failures", $"{counts.Succeeded:N0} items embedded; {counts.Failed:N0} failed after every attempt: retry-failed sends only those again."),
-            { None: 0, Pending: 0 } => (MigrationPhases.Embedded, "embedded", $"All {counts.Succeeded:N0} items embedded into {m.TargetIndex}: verify, then swap."),
-            _ => (MigrationPhases.EmbeddedWithFailures, "embedded-with-failures", $"{counts.Succeeded:N0} items embedded; {counts.None + counts.Pending:N0} still to embed: resume to continue."),
+            { Failed: > 0 } => (MigrationPhases.EmbeddedWithFailures, "embedded-with-failures", $"{final.Succeeded:N0} items embedded; {final.Failed:N0} failed after every attempt: retry-failed sends only those again."),
+            { None: 0, Pending: 0 } => (MigrationPhases.Embedded, "embedded", $"All {final.Succeeded:N0} items embedded into {m.TargetIndex}: verify, then swap."),
+            _ => (MigrationPhases.EmbeddedWithFailures, "embedded-with-failures", $"{final.Succeeded:N0} items embedded; {final.None + final.Pending:N0} still to embed: resume to continue."),
         };
-        return await FinishAsync(context, entity, m, phase, outcome, message, null, counts, copied, rounds, estimated);
+        return await FinishAsync(context, entity, m, phase, outcome, message, null, final, copied, rounds, estimated);
     }
 
     /// <summary>The run id every batch of a migration advances its checkpoint under (a migration's checkpoint spans its runs).</summary>
@@ -151,7 +150,7 @@ public sealed class MigrateEmbeddings : TaskOrchestrator<MigrateEmbeddingsInput,
         TaskOrchestrationContext context, Microsoft.DurableTask.Entities.EntityInstanceId entity, MigrationDefinition m, string phase, string outcome, string message, string? error,
         ItemCounts counts, long copied, int rounds, decimal estimated)
     {
-        await context.Entities.CallEntityAsync<MigrationState>(entity, nameof(MigrationEntity.Finish), new MigrationFinish(phase, message, error, counts, context.UtcNow()));
+        await context.Entities.CallEntityAsync<MigrationState>(entity, nameof(MigrationEntity.Finish), new MigrationFinish(phase, message, error, context.UtcNow()));
         context.SetCustomStatus(new { phase, counts });
         return new MigrateEmbeddingsOutput(m.Name, outcome, message, null, counts, copied, rounds, estimated);
     }

@@ -92,7 +92,7 @@ public sealed class CollectionStatsReader(IItemStore items, IVectorStore vectors
         }
 
         // The index searches use: the one a migration's swap pointed the collection's alias at, else the pipeline's own.
-        (string index, EmbeddingConfig? serving) = await Http.CollectionsApi.ServingIndexAsync(collection, vectors, targets, ct);
+        (string index, EmbeddingConfig? serving) = await targets.ServingAsync(collection, ct);
         EmbeddingConfig at = serving ?? config;
         VectorIndexStats v = await vectors.GetStatsAsync(index, ct);
         return new CollectionStats(

@@ -72,7 +72,7 @@ public sealed class MigrationOperations(
             return (null, "Invalid target: " + ex.Message);
         }
 
-        (string sourceIndex, EmbeddingConfig? source) = await Http.CollectionsApi.ServingIndexAsync(collection, vectors, targets, ct);
+        (string sourceIndex, EmbeddingConfig? source) = await targets.ServingAsync(collection, ct);
         if (source is null)
         {
             return (null, $"The alias '{collection}' names {sourceIndex}, whose model is not known here.");
@@ -113,11 +113,9 @@ public sealed class MigrationOperations(
         MigrationState state = await StateAsync(name, ct);
         Checkpoint checkpoint = (await client.Entities.GetEntityAsync<Checkpoint>(CheckpointEntity.Id(MigrateEmbeddings.CheckpointName(name)), includeState: true, ct))?.State ?? new Checkpoint();
         OrchestrationMetadata? instance = await client.GetInstanceAsync(InstanceId(name), ct);
-        IReadOnlyDictionary<ItemStatus, long> shadow = await items.CountByStatusAsync(m.Shadow, ct);
-        var counts = new ItemCounts(shadow.GetValueOrDefault(ItemStatus.None), shadow.GetValueOrDefault(ItemStatus.Pending), shadow.GetValueOrDefault(ItemStatus.Succeeded), shadow.GetValueOrDefault(ItemStatus.Failed));
+        ItemCounts counts = ItemCounts.From(await items.CountByStatusAsync(m.Shadow, ct));
         long sourceItems = (await items.CountByStatusAsync(m.Collection, ct)).Values.Sum();
-        string serving = await vectors.ResolveAsync(m.Collection, ct);
-        serving = serving == m.Collection ? EmbeddingConfig.IndexName(m.Collection, targets.Default.Fingerprint) : serving;
+        (string serving, _) = await targets.ServingAsync(m.Collection, ct);
 
         double? elapsed = state.RunStartedAt is { } began ? ((state.FinishedAt ?? DateTimeOffset.UtcNow) - began).TotalSeconds : null;
         double? rate = checkpoint.StartedAt is { } from && checkpoint.UpdatedAt is { } to && to > from && checkpoint.Processed > 0
@@ -143,7 +141,7 @@ public sealed class MigrationOperations(
         }
 
         MigrationState state = await StateAsync(name, ct);
-        string from = state.Serving ?? m.SourceIndex;
+        (string from, _) = await targets.ServingAsync(m.Collection, ct); // the alias map, not what was recorded
         string to = action == "swap" ? m.TargetIndex : m.SourceIndex;
         string? refusal = state.Phase == MigrationPhases.Cleaned ? $"Migration '{name}' is cleaned up: its old index is gone."
             : from == to ? $"The alias '{m.Collection}' already names {to}."

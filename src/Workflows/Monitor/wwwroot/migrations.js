@@ -41,7 +41,7 @@
             <dt>Provider</dt><dd>${m.esc(s.provider)}, mode ${m.esc(s.mode)}${s.sync ? ' (synchronous)' : ''}</dd></dl>
           <dl class="kv"><dt>Started</dt><dd>${m.fmtTime(s.started)}</dd><dt>Elapsed</dt><dd>${s.elapsedSeconds == null ? '-' : s.elapsedSeconds.toFixed(1) + ' s'}</dd>
             <dt>Rate</dt><dd>${p.itemsPerSecond == null ? '-' : p.itemsPerSecond + ' items/s'}</dd><dt>ETA</dt><dd>${p.etaSeconds == null ? '-' : Math.round(p.etaSeconds) + ' s'}</dd>
-            <dt>Last batch</dt><dd>${m.esc(p.currentBatch || '-')}</dd><dt>Projected</dt><dd>${m.usd(st.projectedUsd)}</dd></dl>
+            <dt>Last copy</dt><dd>${m.num(st.items)} read, ${m.num(st.copied)} new or changed</dd><dt>Last batch</dt><dd>${m.esc(p.currentBatch || '-')}</dd><dt>Projected</dt><dd>${m.usd(st.projectedUsd)}</dd></dl>
         </div>
         ${st.lastError ? `<p class="error" role="alert">Last error: ${m.esc(st.lastError)}</p>` : ''}
         ${p.failedIds.length ? `<p class="muted">Failed items: ${p.failedIds.map(m.esc).join(', ')}</p>` : ''}
