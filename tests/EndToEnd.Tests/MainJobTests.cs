@@ -22,6 +22,8 @@ public sealed class MainJobTests : IDisposable
         Assert.Contains($"lines.fp1-", run.Output, StringComparison.Ordinal);
         Assert.Contains("using the built-in emulator", run.Output + run.Error, StringComparison.Ordinal);
         Assert.Matches(@"Search lines for .*\n\s+1\. 1\.0000", run.Output);
+        int labels = File.ReadLines(Path.Combine(RepoPaths.Root, "samples", "receipts", "labels.ndjson")).Count();
+        Assert.Matches($@"labels   {labels:N0} of {labels:N0} validated: .*; 1 completion batch\(es\), actual \$0\.0*[1-9]", run.Output); // spent, whichever ingest took the batch
         Assert.Contains("elapsed", run.Output, StringComparison.Ordinal);
         Assert.Contains("queue    0 tokens enqueued for text-embedding-3-small", run.Output, StringComparison.Ordinal); // every batch finished: nothing held against the limit
         Assert.Matches(@"monitor  http://127\.0\.0\.1:\d+/monitor", run.Output);

@@ -110,10 +110,12 @@ internal static class RunCommand
         var inv = CultureInfo.InvariantCulture;
         await o.WriteLineAsync(string.Create(inv, $"  total    {succeeded:N0} of {items:N0} items embedded; {batches} batches; {tokens:N0} tokens; projected {Views.Usd(projected)}, actual {Views.Usd(actual)} (batch price)"));
         var labelStats = (JsonObject)(await client.GetAsync("api/labels/stats", ct))!;
+        // From the batch summaries, like the embeddings' totals: the timer may have ingested the labels' batch first.
+        var completions = (JsonArray)(await client.GetAsync("api/batches?collection=labels", ct))!;
         JsonObject byStatus = labelStats["byStatus"]!.AsObject();
         long judged = (long)byStatus["Valid"]! + (long)byStatus["Invalid"]! + (long)byStatus["NeedsReview"]!;
         await o.WriteLineAsync(string.Create(inv,
-            $"  labels   {judged:N0} of {(long)labelStats["total"]!:N0} validated: {(long)byStatus["Valid"]!:N0} valid, {(long)byStatus["Invalid"]!:N0} invalid, {(long)byStatus["NeedsReview"]!:N0} need review; {(int?)validation["batches"] ?? 0} completion batch(es), actual {Views.Usd(answers["totals"]?["actualUsd"])}"));
+            $"  labels   {judged:N0} of {(long)labelStats["total"]!:N0} validated: {(long)byStatus["Valid"]!:N0} valid, {(long)byStatus["Invalid"]!:N0} invalid, {(long)byStatus["NeedsReview"]!:N0} need review; {completions.Count} completion batch(es), actual {Views.Usd(completions.Sum(b => (decimal?)b!["actualUsd"] ?? 0))}"));
         await o.WriteLineAsync(string.Create(inv, $"  elapsed  {clock.Elapsed.TotalSeconds:F1} s"));
         string keys = Path.Combine(Path.GetFullPath(data), HostKeys.FileName);
         await o.WriteLineAsync($"  monitor  {host.BaseUrl}monitor (sign in with the AdminKey in {keys})");
